@@ -1,0 +1,95 @@
+"""Serve local git repositories read-only over git's smart HTTP protocol (``git upload-pack --stateless-rpc``).
+
+``make_git_app({"demo": Path(...)})`` is an ASGI app; mounted at ``/git`` it answers
+``git clone https://host/git/demo`` (and ``.../demo.git``). Pushing is refused.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+_TIMEOUT = 300
+_NO_CACHE = {"Cache-Control": "no-cache, max-age=0, must-revalidate", "Pragma": "no-cache"}
+
+
+def _pkt_line(text: str) -> bytes:
+    data = text.encode()
+    return f"{len(data) + 4:04x}".encode() + data
+
+
+def _upload_pack(repo: Path, args: list[str], body: bytes | None) -> bytes:
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "TMPDIR") if k in os.environ}
+    env.update({"LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull})
+    cmd = ["git", "-c", "safe.directory=*", "upload-pack", "--stateless-rpc", *args, str(repo)]
+    proc = subprocess.run(cmd, input=body or b"", capture_output=True, env=env, timeout=_TIMEOUT, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.decode("utf-8", "replace").strip() or "git upload-pack failed")
+    return proc.stdout
+
+
+def _lookup(repos: dict[str, Path], name: str) -> Path | None:
+    if name in repos:
+        return repos[name]
+    if name.endswith(".git") and name[:-4] in repos:
+        return repos[name[:-4]]
+    return None
+
+
+def make_git_app(repos: dict[str, Path]) -> Starlette:
+    """An ASGI app serving ``repos`` (NAME -> repository path, bare or not) read-only over smart HTTP."""
+    repos = {name: Path(path) for name, path in repos.items()}
+
+    def not_found(name: str) -> Response:
+        return PlainTextResponse(f"repository '{name}' not found\n", status_code=404)
+
+    async def info_refs(request: Request) -> Response:
+        name = request.path_params["name"]
+        repo = _lookup(repos, name)
+        if repo is None:
+            return not_found(name)
+        service = request.query_params.get("service")
+        if service != "git-upload-pack":
+            return PlainTextResponse("only the smart HTTP git-upload-pack service is offered (read-only)\n", status_code=403)
+        try:
+            refs = await run_in_threadpool(_upload_pack, repo, ["--advertise-refs"], None)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+            return PlainTextResponse(f"{exc}\n", status_code=500)
+        body = _pkt_line("# service=git-upload-pack\n") + b"0000" + refs
+        return Response(body, media_type="application/x-git-upload-pack-advertisement", headers=_NO_CACHE)
+
+    async def upload_pack(request: Request) -> Response:
+        name = request.path_params["name"]
+        repo = _lookup(repos, name)
+        if repo is None:
+            return not_found(name)
+        body = await request.body()
+        if request.headers.get("content-encoding", "").lower() == "gzip":
+            try:
+                body = gzip.decompress(body)
+            except (OSError, EOFError):
+                return PlainTextResponse("request body is not valid gzip\n", status_code=400)
+        try:
+            result = await run_in_threadpool(_upload_pack, repo, [], body)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+            return PlainTextResponse(f"{exc}\n", status_code=500)
+        return Response(result, media_type="application/x-git-upload-pack-result", headers=_NO_CACHE)
+
+    async def receive_pack(request: Request) -> Response:
+        return PlainTextResponse("this git server is read-only; push to the local repository instead\n", status_code=403)
+
+    return Starlette(
+        routes=[
+            Route("/{name}/info/refs", info_refs, methods=["GET"]),
+            Route("/{name}/git-upload-pack", upload_pack, methods=["POST"]),
+            Route("/{name}/git-receive-pack", receive_pack, methods=["POST"]),
+        ]
+    )

@@ -1,0 +1,114 @@
+"""Fetch a GitRepository source into a reused bare mirror and export the requested revision."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import tarfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .gitcmd import GitAuth, GitCommandError, git_env, run_git
+from .semver import SemverError, best_match
+
+_FETCH_SPECS = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]
+
+
+class RefError(Exception):
+    """The requested ref does not exist in the fetched repository."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    ref_name: str  # branch, tag or "HEAD"
+    sha: str
+
+    @property
+    def synced_id(self) -> str:
+        """The ARM ``sourceSyncedCommitId`` form: ``<branch>/<sha>``."""
+        return f"{self.ref_name}/{self.sha}"
+
+    @property
+    def artifact(self) -> str:
+        """Flux's artifact revision form: ``<branch>@sha1:<sha>``."""
+        return f"{self.ref_name}@sha1:{self.sha}"
+
+
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def mirror_lock(mirror: Path) -> threading.Lock:
+    """One lock per mirror, so concurrent reconciles of the same URL do not fetch into it at once."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(mirror, threading.Lock())
+
+
+def mirror_path(cache_dir: Path, url: str) -> Path:
+    """One bare mirror per (effective) URL."""
+    return cache_dir / "mirrors" / (hashlib.sha256(url.encode()).hexdigest()[:24] + ".git")
+
+
+def fetch_mirror(url: str, mirror: Path, auth: GitAuth | None, cache_dir: Path, timeout: float) -> None:
+    """Create the mirror on first use and fetch all branches and tags; raises GitCommandError."""
+    env = git_env(auth, cache_dir)
+    created = not (mirror / "HEAD").exists()
+    if created:
+        mirror.parent.mkdir(parents=True, exist_ok=True)
+        run_git(["init", "--bare", "--quiet", str(mirror)], env, timeout)
+    try:
+        run_git(["--git-dir", str(mirror), "fetch", "--quiet", "--prune", "--force", "--", url, *_FETCH_SPECS], env, timeout)
+    except GitCommandError:
+        if created:
+            shutil.rmtree(mirror, ignore_errors=True)
+        raise
+
+
+def _peel(mirror: Path, ref: str, env: dict[str, str]) -> str | None:
+    try:
+        out = run_git(["--git-dir", str(mirror), "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], env, 30)
+    except GitCommandError:
+        return None
+    return out.strip() or None
+
+
+def resolve_ref(mirror: Path, ref: dict | None, cache_dir: Path) -> Revision:
+    """Pick the commit for a RepositoryRefDefinition: commit > semver > tag > branch (default ``master``)."""
+    ref = ref or {}
+    env = git_env(None, cache_dir)
+    if ref.get("commit"):
+        commit = str(ref["commit"]).strip()
+        sha = _peel(mirror, commit, env) if all(c in "0123456789abcdefABCDEF" for c in commit) else None
+        if not sha:
+            raise RefError(f"unable to resolve commit object for '{commit}': object not found")
+        return Revision("HEAD", sha)
+    if ref.get("semver"):
+        tags = run_git(["--git-dir", str(mirror), "for-each-ref", "--format=%(refname:strip=2)", "refs/tags"], env, 30)
+        try:
+            tag = best_match(str(ref["semver"]), tags.split())
+        except SemverError as exc:
+            raise RefError(f"semver parse error: {exc}") from exc
+        if tag is None:
+            raise RefError(f"no match found for semver: {ref['semver']}")
+        return Revision(tag, _peel(mirror, f"refs/tags/{tag}", env) or "")
+    if ref.get("tag"):
+        tag = str(ref["tag"])
+        sha = _peel(mirror, f"refs/tags/{tag}", env)
+        if not sha:
+            raise RefError(f'couldn\'t find remote ref "refs/tags/{tag}"')
+        return Revision(tag, sha)
+    branch = str(ref.get("branch") or "master")
+    sha = _peel(mirror, f"refs/heads/{branch}", env)
+    if not sha:
+        raise RefError(f'couldn\'t find remote ref "refs/heads/{branch}"')
+    return Revision(branch, sha)
+
+
+def export_tree(mirror: Path, sha: str, dest: Path, cache_dir: Path, timeout: float) -> None:
+    """Write the files of commit ``sha`` into ``dest`` (a fresh directory)."""
+    data = run_git(["--git-dir", str(mirror), "archive", "--format=tar", sha], git_env(None, cache_dir), timeout, binary=True)
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
+        tar.extractall(dest, filter="data")

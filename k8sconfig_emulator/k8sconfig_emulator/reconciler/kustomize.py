@@ -1,0 +1,128 @@
+"""Build a kustomization directory with ``kustomize build`` or ``kubectl kustomize`` and split the output."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_MANIFEST_SUFFIXES = (".yaml", ".yml")
+_DOC_SPLIT_RE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+# kubectl logs through klog: E1127 13:30:49.757252   10667 run.go:72] "command failed" err="..."
+_KLOG_RE = re.compile(r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "[^"]*" err="(?P<err>.*)"\s*$')
+
+
+class BuildError(Exception):
+    """The kustomization cannot be built; the message is meant for the user."""
+
+
+def kustomize_command() -> list[str] | None:
+    """``kustomize build`` when that binary is on PATH, else ``kubectl kustomize``, else None."""
+    path = os.environ.get("PATH", os.defpath)
+    found = shutil.which("kustomize", path=path)
+    if found:
+        return [found, "build"]
+    found = shutil.which("kubectl", path=path)
+    if found:
+        return [found, "kustomize"]
+    return None
+
+
+def resolve_path(tree: Path, path: str) -> Path:
+    """The directory of a kustomization ``path`` inside the source tree, refusing paths that leave it."""
+    rel = PurePosixPath(path.strip() or ".")
+    if rel.is_absolute() or ".." in rel.parts:
+        raise BuildError(f"kustomization path '{path}' must be relative to the repository root and stay inside it")
+    target = tree.joinpath(*rel.parts) if rel.parts else tree
+    if not target.is_dir():
+        raise BuildError(f"kustomization path not found: stat {path}: no such file or directory")
+    return target
+
+
+def _has_kustomization(directory: Path) -> bool:
+    return any((directory / name).is_file() for name in KUSTOMIZATION_FILES)
+
+
+def _is_manifest(file: Path) -> bool:
+    try:
+        docs = list(yaml.safe_load_all(file.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return False
+    docs = [d for d in docs if d is not None]
+    return bool(docs) and all(isinstance(d, dict) and "apiVersion" in d and "kind" in d for d in docs)
+
+
+def _resources(directory: Path, root: Path) -> list[str]:
+    out: list[str] = []
+    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if _has_kustomization(entry):
+                out.append(entry.relative_to(root).as_posix())
+            else:
+                out.extend(_resources(entry, root))
+        elif entry.suffix in _MANIFEST_SUFFIXES and _is_manifest(entry):
+            out.append(entry.relative_to(root).as_posix())
+    return out
+
+
+def ensure_kustomization(directory: Path) -> bool:
+    """Write a kustomization.yaml listing every manifest below ``directory`` when it has none (returns True)."""
+    if _has_kustomization(directory):
+        return False
+    body = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": _resources(directory, directory)}
+    (directory / "kustomization.yaml").write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
+    return True
+
+
+def _clean_stderr(stderr: str, tree: Path) -> str:
+    lines = []
+    for line in stderr.strip().splitlines():
+        klog = _KLOG_RE.match(line.strip())
+        lines.append(klog.group("err").replace('\\"', '"') if klog else line)
+    text = "\n".join(lines).replace(str(tree) + os.sep, "").replace(str(tree), ".")
+    for prefix in ("Error: ", "error: "):
+        text = text.removeprefix(prefix)
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def build(directory: Path, tree: Path, timeout: float) -> str:
+    """Run the kustomize build of ``directory``; raises BuildError with kustomize's own message."""
+    cmd = kustomize_command()
+    if cmd is None:
+        raise BuildError("neither kustomize nor kubectl was found on PATH: install kubectl (or the kustomize binary) to build kustomizations")
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "TMPDIR")}
+    env["LC_ALL"] = "C"
+    try:
+        proc = subprocess.run([*cmd, str(directory)], capture_output=True, timeout=timeout, env=env, check=False, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        raise BuildError(f"kustomize build failed: timed out after {int(timeout)}s") from exc
+    except OSError as exc:
+        raise BuildError(f"kustomize build failed: {exc.strerror}") from exc
+    if proc.returncode != 0:
+        raise BuildError("kustomize build failed: " + _clean_stderr(proc.stderr.decode("utf-8", "replace"), tree))
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def split_documents(text: str) -> list[str]:
+    """The YAML documents of a multi-document stream, as text (empty ones dropped)."""
+    return [doc for doc in _DOC_SPLIT_RE.split(text) if doc.strip()]
+
+
+def parse_document(doc: str) -> dict:
+    """One Kubernetes object; raises BuildError when the document is not one."""
+    try:
+        obj = yaml.safe_load(doc)
+    except yaml.YAMLError as exc:
+        raise BuildError(f"kustomize output is not valid YAML: {exc}") from exc
+    if not isinstance(obj, dict) or not obj.get("apiVersion") or not obj.get("kind"):
+        raise BuildError("kustomize output contains a document without apiVersion and kind")
+    if not isinstance(obj.get("metadata"), dict) or not obj["metadata"].get("name"):
+        raise BuildError(f"kustomize output contains a {obj['kind']} without metadata.name")
+    return obj
