@@ -1,0 +1,77 @@
+"""Source URL rules per kind (schemes are matched case-insensitively).
+
+- git: http://, https://, ssh://, or the scp-like form `user@host:path` (any user, not only `git`)
+- bucket: http://, https://
+- azblob: https:// (and http://, which Flux also allows for emulators such as Azurite)
+- oci: oci://
+
+Credentials embedded in an http(s) URL (`https://user:token@host/...`) are refused: they would be stored
+and shown in plain text. Use --https-user/--https-key (git) or the kind's auth options instead.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from azure.cli.core.azclierror import InvalidArgumentValueError
+
+SCHEMES: dict[str, tuple[str, ...]] = {
+    "git": ("http", "https", "ssh"),
+    "bucket": ("http", "https"),
+    "azblob": ("https", "http"),
+    "oci": ("oci",),
+}
+_SCP_LIKE = re.compile(r"[^@/\s:]+@[^@/\s:]+:[^\s]+")
+
+
+def is_scp_like(url: str) -> bool:
+    return "://" not in url and _SCP_LIKE.fullmatch(url) is not None
+
+
+def scheme_of(url: str) -> str:
+    """'https', 'ssh' (also for the scp-like form), ... in lower case; '' when there is none."""
+    if is_scp_like(url):
+        return "ssh"
+    if "://" not in url:
+        return ""
+    return url.split("://", 1)[0].lower()
+
+
+def is_http(url: str) -> bool:
+    return scheme_of(url) in ("http", "https")
+
+
+def shown(url: str) -> str:
+    """The URL with any password replaced, safe for messages and logs."""
+    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:<redacted>@", url)
+
+
+def _accepted(kind: str) -> str:
+    forms = [f"{s}://" for s in SCHEMES[kind]]
+    if kind == "git":
+        forms.append("user@host:path")
+    return ", ".join(forms)
+
+
+def validate_url(url, kind: str, flag: str = "--url") -> str:
+    """Return the URL (surrounding spaces removed) or raise InvalidArgumentValueError."""
+    text = url.strip() if isinstance(url, str) else ""
+    hint = f"For --kind {kind} the URL must start with one of: {_accepted(kind)}"
+    if not text:
+        raise InvalidArgumentValueError(f"Invalid {flag}: it is empty.", hint)
+    if any(c.isspace() for c in text):
+        raise InvalidArgumentValueError(f"Invalid {flag} {shown(text)!r}: it contains whitespace.", hint)
+    scheme = scheme_of(text)
+    if scheme not in SCHEMES[kind] or (scheme == "ssh" and kind != "git"):
+        raise InvalidArgumentValueError(f"Invalid {flag} {shown(text)!r} for --kind {kind}.", hint)
+    if is_scp_like(text):
+        return text
+    parts = urlsplit(text)
+    if not parts.hostname:
+        raise InvalidArgumentValueError(f"Invalid {flag} {shown(text)!r}: the host name is missing.", hint)
+    if scheme in ("http", "https") and parts.password:
+        raise InvalidArgumentValueError(
+            f"Invalid {flag}: it contains a password or token, which would be stored in plain text.",
+            "Remove the credentials from the URL and pass them with --https-user and --https-key "
+            "(or use --local-auth-ref).")
+    return text

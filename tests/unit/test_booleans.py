@@ -1,0 +1,27 @@
+import pytest
+from azure.cli.core.azclierror import InvalidArgumentValueError
+
+from azext_k8s_configuration.booleans import parse_bool
+
+
+@pytest.mark.parametrize("text", ["true", "TRUE", "True", "yes", "YES", "1", " true "])
+def test_true_spellings(text):
+    assert parse_bool(text, "prune") is True
+
+
+@pytest.mark.parametrize("text", ["false", "FALSE", "no", "No", "0"])
+def test_false_spellings(text):
+    assert parse_bool(text, "prune") is False
+
+
+def test_real_bools_pass_through():
+    assert parse_bool(True, "--suspend") is True
+    assert parse_bool(False, "--suspend") is False
+
+
+@pytest.mark.parametrize("text", ["", "ture", "on", "2", "y", "false!"])
+def test_anything_else_names_the_key(text):
+    with pytest.raises(InvalidArgumentValueError) as err:
+        parse_bool(text, "--kustomization prune")
+    assert "--kustomization prune" in str(err.value)
+    assert "true or false" in err.value.recommendations[0]
