@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-try:  # normally installed with `pip install -e ./k8sconfig_emulator` (make venv)
-    import k8sconfig_emulator.reconciler  # noqa: F401
-except ImportError:  # pragma: no cover - running from a bare checkout
-    sys.path.insert(0, str(REPO_ROOT / "k8sconfig_emulator"))
-
 from k8sconfig_emulator.reconciler import ReconcilerSettings
 
 DEMO = REPO_ROOT / "examples" / "gitops-demo"

@@ -1,0 +1,1 @@
+"""ARM request handlers: plain functions ``(services, ctx) -> Reply``."""

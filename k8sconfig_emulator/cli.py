@@ -1,0 +1,218 @@
+"""Command line: start / stop / env / cluster add / cluster objects / faults."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+
+from k8sconfig_emulator import datadir
+from k8sconfig_emulator.config import (
+    ConfigError,
+    EmulatorConfig,
+    check_numbers,
+    parse_git_repos,
+    parse_insteadof,
+)
+
+CLUSTER_TYPES = {"connectedclusters": ("Microsoft.Kubernetes", "connectedClusters"),
+                 "managedclusters": ("Microsoft.ContainerService", "managedClusters"),
+                 "provisionedclusters": ("Microsoft.HybridContainerService", "provisionedClusters")}
+
+
+class UsageError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="emulator data dir (default: $K8SCONFIG_EMULATOR_DATA_DIR, "
+                                           "$XDG_DATA_HOME/k8sconfig-emulator or ~/.local/share/k8sconfig-emulator)")
+
+
+def _cluster_type(value: str) -> tuple[str, str]:
+    found = CLUSTER_TYPES.get(value.lower())
+    if found is None:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(c[1] for c in CLUSTER_TYPES.values())}")
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="k8sconfig-emulator",
+                                     description="Local emulator of Microsoft.KubernetesConfiguration (Flux v2).")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    start = commands.add_parser("start", help="serve HTTPS on 127.0.0.1")
+    _add_data_dir(start)
+    start.add_argument("--port", type=int, default=0, help="port (0 = pick a free one)")
+    start.add_argument("--detach", action="store_true", help="run in the background; return once it answers")
+    start.add_argument("--operation-delay", type=float, default=0.3, help="seconds until an operation finishes")
+    start.add_argument("--extension-install-delay", type=float, default=1.0,
+                       help="seconds until an extension install finishes")
+    start.add_argument("--provider-state", choices=["Registered", "NotRegistered"], default="Registered",
+                       help="registration of Microsoft.KubernetesConfiguration on first start")
+    start.add_argument("--git-insteadof", action="append", default=[], metavar="PREFIX=LOCAL_DIR_OR_URL",
+                       help="rewrite git URLs starting with PREFIX (repeatable; also $K8SCONFIG_EMULATOR_GIT_INSTEADOF)")
+    start.add_argument("--git-repo", action="append", default=[], metavar="NAME=DIR",
+                       help="serve the git repo DIR at /git/NAME (repeatable)")
+    start.add_argument("--reconcile-interval", type=float, default=0.5, help="reconciler loop tick in seconds")
+    start.add_argument("--page-size", type=int, default=100, help="items per page of list responses")
+
+    stop = commands.add_parser("stop", help="stop a detached emulator")
+    _add_data_dir(stop)
+
+    env = commands.add_parser("env", help="print export lines: eval \"$(k8sconfig-emulator env)\"")
+    _add_data_dir(env)
+
+    cluster = commands.add_parser("cluster", help="emulated clusters").add_subparsers(dest="cluster_command",
+                                                                                    required=True)
+    add = cluster.add_parser("add", help="create a resource group (if missing) and a cluster")
+    objects = cluster.add_parser("objects", help="list the objects the emulated cluster holds")
+    for sub in (add, objects):
+        sub.add_argument("name")
+        sub.add_argument("-g", "--resource-group", required=True)
+        sub.add_argument("-t", "--cluster-type", type=_cluster_type, default=CLUSTER_TYPES["connectedclusters"],
+                         help="connectedClusters (default), managedClusters or provisionedClusters")
+        _add_data_dir(sub)
+    add.add_argument("--location", "-l", default="eastus")
+    objects.add_argument("-o", "--output", choices=["json", "table"], default="table")
+
+    faults = commands.add_parser("faults", help="inject faults into ARM calls at runtime")
+    faults.add_argument("--rate", type=float, help="fraction (0..1) of ARM calls answered with a fault")
+    faults.add_argument("--codes", help="comma-separated status codes to use: 429,503")
+    faults.add_argument("--latency-ms", type=int, help="added latency per ARM call")
+    faults.add_argument("--fail-next-extension-install", action="store_true",
+                        help="the next extension install ends in Failed")
+    _add_data_dir(faults)
+    return parser
+
+
+def _config(args: argparse.Namespace, data_dir) -> EmulatorConfig:
+    cfg = EmulatorConfig(data_dir=data_dir, port=args.port, operation_delay=args.operation_delay,
+                         extension_install_delay=args.extension_install_delay, provider_state=args.provider_state,
+                         git_insteadof=parse_insteadof(args.git_insteadof), git_repos=parse_git_repos(args.git_repo),
+                         reconcile_interval=args.reconcile_interval, page_size=args.page_size)
+    check_numbers(cfg)
+    return cfg
+
+
+def cmd_start(args, data_dir, argv) -> int:
+    from k8sconfig_emulator import server
+
+    _config(args, data_dir)
+    if args.detach:
+        child_argv = ["start", *(a for a in argv if a != "--detach")]
+        if not args.data_dir:
+            child_argv += ["--data-dir", str(data_dir)]
+        record = server.start_detached(child_argv, data_dir)
+        print(f"k8sconfig-emulator running at {record['url']} (pid {record['pid']}, data dir {data_dir})")
+        return 0
+    server.run(_config(args, data_dir))
+    return 0
+
+
+def cmd_stop(args, data_dir, argv) -> int:
+    from k8sconfig_emulator import server
+
+    print(server.stop(data_dir))
+    return 0
+
+
+def cmd_env(args, data_dir, argv) -> int:
+    from k8sconfig_emulator import azure_env
+
+    record = datadir.read_runtime(data_dir)
+    if record is None:
+        raise UsageError(f"no emulator is running for {data_dir}; start one with "
+                         f"'k8sconfig-emulator start --detach --data-dir {data_dir}'")
+    sys.stdout.write(azure_env.export_lines(azure_env.environment(data_dir, int(record["port"]), os.environ)))
+    return 0
+
+
+def _cluster_path(args) -> str:
+    from k8sconfig_emulator.tokens import SUBSCRIPTION_ID
+
+    rp, ctype = args.cluster_type
+    return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{args.resource_group}/providers/{rp}/{ctype}/{args.name}"
+
+
+def cmd_cluster(args, data_dir, argv) -> int:
+    from k8sconfig_emulator.admin_client import EmulatorClient
+    from k8sconfig_emulator.tokens import SUBSCRIPTION_ID
+
+    client = EmulatorClient(data_dir)
+    path = _cluster_path(args)
+    if args.cluster_command == "add":
+        if not _group_exists(client, args.resource_group):
+            client.arm("PUT", f"/subscriptions/{SUBSCRIPTION_ID}/resourcegroups/{args.resource_group}",
+                       "2024-11-01", {"location": args.location})
+        body = client.arm("PUT", path, "2024-01-01", {"location": args.location, "properties": {}})
+        print(json.dumps(body, indent=2))
+        return 0
+    objects = client.admin("GET", "cluster-objects", query={"id": path})["value"]
+    if args.output == "json":
+        print(json.dumps(objects, indent=2))
+    else:
+        print(_table(objects))
+    return 0
+
+
+def _group_exists(client, group: str) -> bool:
+    from k8sconfig_emulator.admin_client import ClientError
+    from k8sconfig_emulator.tokens import SUBSCRIPTION_ID
+
+    try:
+        client.arm("GET", f"/subscriptions/{SUBSCRIPTION_ID}/resourcegroups/{group}", "2024-11-01")
+        return True
+    except ClientError:
+        return False
+
+
+def _table(objects: list[dict]) -> str:
+    columns = ("kind", "namespace", "name", "apiVersion", "appliedBy")
+    rows = [[str(o.get(c) if not isinstance(o.get(c), dict) else json.dumps(o.get(c))) for c in columns]
+            for o in objects]
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.capitalize().ljust(w) for c, w in zip(columns, widths)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in rows]
+    return "\n".join(lines)
+
+
+def cmd_faults(args, data_dir, argv) -> int:
+    from k8sconfig_emulator.admin_client import EmulatorClient
+
+    changes: dict = {}
+    if args.rate is not None:
+        changes["rate"] = args.rate
+    if args.codes is not None:
+        try:
+            changes["codes"] = [int(c) for c in args.codes.split(",") if c.strip()]
+        except ValueError:
+            raise UsageError(f"--codes expects numbers such as 429,503, got '{args.codes}'") from None
+    if args.latency_ms is not None:
+        changes["latency_ms"] = args.latency_ms
+    if args.fail_next_extension_install:
+        changes["fail_next_extension_install"] = True
+    client = EmulatorClient(data_dir)
+    print(json.dumps(client.admin("PUT", "knobs", changes) if changes else client.admin("GET", "knobs"), indent=2))
+    return 0
+
+
+COMMANDS = {"start": cmd_start, "stop": cmd_stop, "env": cmd_env, "cluster": cmd_cluster, "faults": cmd_faults}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from k8sconfig_emulator.admin_client import ClientError
+    from k8sconfig_emulator.server import ServerError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    data_dir = datadir.resolve(args.data_dir)
+    try:
+        return COMMANDS[args.command](args, data_dir, argv[1:] if argv and argv[0] == "start" else argv)
+    except (UsageError, ConfigError, ServerError, ClientError) as exc:
+        print(f"k8sconfig-emulator: error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,120 @@
+"""ARM error envelope: one named constructor per wire error code.
+
+Every constructor fixes the HTTP status, the ARM ``code`` and a message that says what is wrong
+and, where useful, what to do about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ArmError(Exception):
+    status: int
+    code: str
+    message: str
+    target: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def body(self) -> dict:
+        error: dict = {"code": self.code, "message": self.message}
+        if self.target:
+            error["target"] = self.target
+        return {"error": error}
+
+    def __str__(self) -> str:  # pragma: no cover - debugging aid
+        return f"{self.status} {self.code}: {self.message}"
+
+
+def missing_api_version() -> ArmError:
+    return ArmError(400, "MissingApiVersionParameter",
+                    "The api-version query parameter (?api-version=) is required for all requests.")
+
+
+def invalid_api_version(version: str, supported: list[str], resource_type: str) -> ArmError:
+    return ArmError(400, "InvalidApiVersionParameter",
+                    f"The api-version '{version}' is not supported for resource type '{resource_type}'. "
+                    f"Supported api-versions are: {', '.join(supported)}.")
+
+
+def invalid_content(message: str, target: str | None = None) -> ArmError:
+    return ArmError(400, "InvalidRequestContent", message, target)
+
+
+def validation_failed(message: str, target: str | None = None) -> ArmError:
+    return ArmError(400, "ValidationFailed", message, target)
+
+
+def unsupported_media_type(content_type: str) -> ArmError:
+    return ArmError(415, "UnsupportedMediaType",
+                    f"The content media type '{content_type or '(none)'}' is not supported. "
+                    "Send the request body as 'application/json'.")
+
+
+def too_large(limit: int) -> ArmError:
+    return ArmError(413, "RequestEntityTooLarge",
+                    f"The request body is larger than the limit of {limit} bytes.")
+
+
+def auth_failed(code: str, message: str, authority: str) -> ArmError:
+    header = (f'Bearer authorization_uri="{authority}", error="invalid_token", '
+              f'error_description="{message}"')
+    return ArmError(401, code, message, headers={"WWW-Authenticate": header})
+
+
+def subscription_not_found(subscription: str) -> ArmError:
+    return ArmError(404, "SubscriptionNotFound", f"The subscription '{subscription}' could not be found.")
+
+
+def resource_group_not_found(group: str) -> ArmError:
+    return ArmError(404, "ResourceGroupNotFound", f"Resource group '{group}' could not be found.")
+
+
+def resource_not_found(type_path: str, group: str) -> ArmError:
+    return ArmError(404, "ResourceNotFound",
+                    f"The Resource '{type_path}' under resource group '{group}' was not found. "
+                    "For more details please go to https://aka.ms/ARMResourceNotFoundFix")
+
+
+def invalid_resource_type(resource_type: str, namespace: str) -> ArmError:
+    return ArmError(404, "InvalidResourceType",
+                    f"The resource type '{resource_type}' could not be found in the namespace "
+                    f"'{namespace}'.")
+
+
+def invalid_namespace(namespace: str) -> ArmError:
+    return ArmError(404, "InvalidResourceNamespace", f"The resource namespace '{namespace}' is invalid.")
+
+
+def path_not_found(path: str) -> ArmError:
+    return ArmError(404, "NotFound", f"No route matches '{path}'.")
+
+
+def method_not_allowed(method: str, path: str) -> ArmError:
+    return ArmError(405, "MethodNotAllowed", f"The method '{method}' is not allowed on '{path}'.")
+
+
+def operation_not_found(operation_id: str) -> ArmError:
+    return ArmError(404, "OperationNotFound", f"The operation '{operation_id}' could not be found.")
+
+
+def missing_registration(namespace: str) -> ArmError:
+    return ArmError(409, "MissingSubscriptionRegistration",
+                    f"The subscription is not registered to use namespace '{namespace}'. "
+                    f"Register it with 'az provider register --namespace {namespace}'.")
+
+
+def conflict(message: str) -> ArmError:
+    return ArmError(409, "Conflict", message)
+
+
+def throttled(status: int) -> ArmError:
+    code = "TooManyRequests" if status == 429 else "ServiceUnavailable"
+    return ArmError(status, code, "Injected fault: please retry after the interval in Retry-After.",
+                    headers={"Retry-After": "1"})
+
+
+def internal_error(request_id: str) -> ArmError:
+    return ArmError(500, "InternalServerError",
+                    f"The emulator hit an unexpected error (request id {request_id}); see its log.")

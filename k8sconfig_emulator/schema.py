@@ -1,0 +1,256 @@
+"""A tiny typed-schema language for request bodies, plus the walkers that use it.
+
+One schema per resource type (see ``resource_schemas.py``) is the single source of truth for:
+type checks (with JSON paths in the error), read-only fields (ignored on input), defaults
+(filled in on create), and secret fields (stored, never returned, masked in the request log).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from k8sconfig_emulator import errors
+
+_NO_DEFAULT = object()
+REDACTED = "<redacted>"
+
+
+@dataclass(frozen=True)
+class Node:
+    read_only: bool = False
+    secret: bool = False
+    default: Any = _NO_DEFAULT
+
+    kind = "value"
+
+    def has_default(self) -> bool:
+        return self.default is not _NO_DEFAULT
+
+
+@dataclass(frozen=True)
+class Str(Node):
+    kind = "string"
+
+
+@dataclass(frozen=True)
+class Int(Node):
+    kind = "integer"
+
+
+@dataclass(frozen=True)
+class Bool(Node):
+    kind = "boolean"
+
+
+@dataclass(frozen=True)
+class Any_(Node):
+    kind = "any value"
+
+
+@dataclass(frozen=True)
+class Arr(Node):
+    item: Node = field(default_factory=Str)
+    kind = "array"
+
+
+@dataclass(frozen=True)
+class Map(Node):
+    value: Node = field(default_factory=Str)
+    kind = "object"
+
+
+@dataclass(frozen=True)
+class Obj(Node):
+    fields: dict[str, Node] = field(default_factory=dict)
+    kind = "object"
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _fail(path: str, node: Node, value: Any) -> None:
+    raise errors.invalid_content(
+        f"Invalid request body at {path or '(root)'}: expected {node.kind}, got {_type_name(value)}.",
+        target=path or None)
+
+
+def validate(node: Node, value: Any, path: str = "") -> None:
+    """Raise an InvalidRequestContent ArmError naming the JSON path of the first problem.
+
+    ``null`` is accepted everywhere: on create it means "not set", in a merge patch "remove".
+    """
+    if value is None or isinstance(node, Any_):
+        return
+    if isinstance(node, Str):
+        if not isinstance(value, str):
+            _fail(path, node, value)
+    elif isinstance(node, Bool):
+        if not isinstance(value, bool):
+            _fail(path, node, value)
+    elif isinstance(node, Int):
+        integral = isinstance(value, float) and value.is_integer()
+        if isinstance(value, bool) or not (isinstance(value, int) or integral):
+            _fail(path, node, value)
+    elif isinstance(node, Arr):
+        if not isinstance(value, list):
+            _fail(path, node, value)
+        for index, item in enumerate(value):
+            validate(node.item, item, f"{path}[{index}]")
+    elif isinstance(node, Map):
+        if not isinstance(value, dict):
+            _fail(path, node, value)
+        for key, item in value.items():
+            validate(node.value, item, _join(path, key))
+    elif isinstance(node, Obj):
+        if not isinstance(value, dict):
+            _fail(path, node, value)
+        for key, item in value.items():
+            child = node.fields.get(key)
+            if child is None:
+                known = ", ".join(sorted(node.fields)) or "(none)"
+                raise errors.invalid_content(
+                    f"Invalid request body at {_join(path, key)}: unknown property '{key}'. "
+                    f"Known properties here: {known}.", target=_join(path, key))
+            validate(child, item, _join(path, key))
+
+
+def strip_read_only(node: Node, value: Any) -> Any:
+    """Drop read-only fields from an input body (ARM ignores them)."""
+    if isinstance(node, Obj) and isinstance(value, dict):
+        return {k: strip_read_only(node.fields[k], v) for k, v in value.items()
+                if k not in node.fields or not node.fields[k].read_only}
+    if isinstance(node, Map) and isinstance(value, dict):
+        return {k: strip_read_only(node.value, v) for k, v in value.items()}
+    if isinstance(node, Arr) and isinstance(value, list):
+        return [strip_read_only(node.item, v) for v in value]
+    return value
+
+
+def drop_nulls(value: Any) -> Any:
+    """On create, ``null`` means "not set"."""
+    if isinstance(value, dict):
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_nulls(v) for v in value]
+    return value
+
+
+def apply_defaults(node: Node, value: Any) -> Any:
+    """Fill in the schema's defaults inside every object that is present."""
+    if isinstance(node, Obj) and isinstance(value, dict):
+        out = dict(value)
+        for key, child in node.fields.items():
+            if key not in out and child.has_default() and not child.read_only:
+                out[key] = child.default
+            if key in out:
+                out[key] = apply_defaults(child, out[key])
+        return out
+    if isinstance(node, Map) and isinstance(value, dict):
+        return {k: apply_defaults(node.value, v) for k, v in value.items()}
+    if isinstance(node, Arr) and isinstance(value, list):
+        return [apply_defaults(node.item, v) for v in value]
+    return value
+
+
+def remove_secrets(node: Node, value: Any) -> Any:
+    """The public view of a stored resource: secret fields are never returned."""
+    if isinstance(node, Obj) and isinstance(value, dict):
+        return {k: remove_secrets(node.fields[k], v) if k in node.fields else v
+                for k, v in value.items() if k not in node.fields or not node.fields[k].secret}
+    if isinstance(node, Map) and isinstance(value, dict):
+        return {k: remove_secrets(node.value, v) for k, v in value.items()}
+    if isinstance(node, Arr) and isinstance(value, list):
+        return [remove_secrets(node.item, v) for v in value]
+    return value
+
+
+def secret_names(*nodes: Node) -> frozenset[str]:
+    """Names of every property marked secret anywhere in the given schemas."""
+    found: set[str] = set()
+
+    def walk(node: Node) -> None:
+        if isinstance(node, Obj):
+            for key, child in node.fields.items():
+                if child.secret:
+                    found.add(key)
+                walk(child)
+        elif isinstance(node, Map):
+            walk(node.value)
+        elif isinstance(node, Arr):
+            walk(node.item)
+
+    for node in nodes:
+        walk(node)
+    return frozenset(found)
+
+
+def redact_by_name(value: Any, names: frozenset[str]) -> Any:
+    """Mask secret values for logging: a secret map keeps its keys, every value becomes <redacted>."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in names and item is not None:
+                out[key] = {k: REDACTED for k in item} if isinstance(item, dict) else REDACTED
+            else:
+                out[key] = redact_by_name(item, names)
+        return out
+    if isinstance(value, list):
+        return [redact_by_name(v, names) for v in value]
+    return value
+
+
+def as_patch(node: Node) -> Node:
+    """The merge-patch variant of a schema: no defaults, no read-only fields."""
+    if isinstance(node, Obj):
+        return Obj(secret=node.secret, fields={k: as_patch(v) for k, v in node.fields.items()
+                                               if not v.read_only})
+    if isinstance(node, Map):
+        return Map(secret=node.secret, value=as_patch(node.value))
+    if isinstance(node, Arr):
+        return Arr(secret=node.secret, item=node.item)
+    return type(node)(secret=node.secret)
+
+
+def json_depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value, computed without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 JSON merge patch (pure)."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merge_patch(out.get(key), value)
+    return out

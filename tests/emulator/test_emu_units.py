@@ -1,0 +1,86 @@
+"""Pure parts of the emulator: schema walkers, merge patch, tokens, rules, az config seeding."""
+
+from __future__ import annotations
+
+import pytest
+from k8sconfig_emulator.resource_schemas import FLUX, FLUX_PROPERTIES, SECRET_NAMES
+
+from k8sconfig_emulator import azure_env, errors, flux_rules, schema, tokens
+
+
+def test_merge_patch_follows_rfc7396():
+    target = {"a": 1, "m": {"x": 1, "y": 2}, "keep": [1]}
+    assert schema.merge_patch(target, {"a": None, "m": {"x": None, "z": 3}, "new": {"n": None}}) == \
+        {"m": {"y": 2, "z": 3}, "keep": [1], "new": {}}
+    assert target == {"a": 1, "m": {"x": 1, "y": 2}, "keep": [1]}
+
+
+def test_defaults_fill_only_present_objects():
+    props = schema.apply_defaults(FLUX_PROPERTIES, {"gitRepository": {"url": "u"}, "kustomizations": {"k": {}}})
+    assert props["gitRepository"]["timeoutInSeconds"] == 600 and "bucket" not in props
+    assert props["kustomizations"]["k"]["wait"] is True and props["suspend"] is False
+
+
+def test_secret_names_come_from_the_schema():
+    assert {"configurationProtectedSettings", "accountKey", "sasToken", "clientSecret", "clientCertificate",
+            "clientCertificatePassword", "privateKey"} <= SECRET_NAMES
+    stored = {"properties": {"azureBlob": {"url": "u", "sasToken": "s"}, "configurationProtectedSettings": {"a": "b"}}}
+    assert schema.remove_secrets(FLUX, stored) == {"properties": {"azureBlob": {"url": "u"}}}
+    assert schema.redact_by_name(stored, SECRET_NAMES)["properties"]["configurationProtectedSettings"] == \
+        {"a": schema.REDACTED}
+
+
+@pytest.mark.parametrize("body,path", [
+    ({"properties": {"suspend": 1}}, "properties.suspend"),
+    ({"properties": {"gitRepository": {"timeoutInSeconds": True}}}, "properties.gitRepository.timeoutInSeconds"),
+    ({"properties": {"kustomizations": {"a": {"dependsOn": [1]}}}}, "properties.kustomizations.a.dependsOn[0]"),
+    ({"properties": []}, "properties"),
+])
+def test_validate_names_the_json_path(body, path):
+    with pytest.raises(errors.ArmError) as caught:
+        schema.validate(FLUX, body)
+    assert caught.value.target == path and caught.value.status == 400
+
+
+def test_json_depth_is_iterative():
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    assert schema.json_depth(deep) == 5001
+
+
+def test_tokens_round_trip_and_reject_tampering():
+    issued = tokens.issue(b"k", "res", now=1000)
+    assert issued["expires_on"] == str(1000 + tokens.LIFETIME_SECONDS)
+    assert tokens.verify(b"k", issued["access_token"], now=1001)["tid"] == tokens.TENANT_ID
+    with pytest.raises(tokens.TokenError):
+        tokens.verify(b"other", issued["access_token"], now=1001)
+    with pytest.raises(tokens.TokenError):
+        tokens.verify(b"k", issued["access_token"], now=10**9)
+    with pytest.raises(tokens.TokenError):
+        tokens.verify(b"k", "not-a-jwt")
+
+
+def test_find_cycle_and_durations():
+    assert flux_rules.find_cycle({"a": ["b"], "b": ["c"], "c": ["a"]}) == ["a", "b", "c", "a"]
+    assert flux_rules.find_cycle({"a": ["b"], "b": []}) is None
+    assert flux_rules.duration_seconds("PT1H30M", 0) == 5400
+    assert flux_rules.duration_seconds("P1DT2S", 0) == 86402
+    assert flux_rules.duration_seconds("bogus", 7) == 7
+
+
+def test_seeded_az_config_follows_the_port(tmp_path):
+    azure_env.seed(tmp_path, 1111)
+    assert "https://127.0.0.1:1111/" in (tmp_path / "clouds.config").read_text()
+    (tmp_path / "config").write_text("changed by az")
+    azure_env.seed(tmp_path, 1111)
+    assert (tmp_path / "config").read_text() == "changed by az"
+    azure_env.seed(tmp_path, 2222)
+    assert "https://127.0.0.1:2222/" in (tmp_path / "clouds.config").read_text()
+    assert "use_dynamic_install = no" in (tmp_path / "config").read_text()
+
+
+def test_extension_dir_defaults():
+    assert azure_env.extension_dir({"AZURE_EXTENSION_DIR": "/x"}) == "/x"
+    assert azure_env.extension_dir({"AZURE_CONFIG_DIR": "/c"}) == "/c/cliextensions"
+    assert azure_env.extension_dir({"HOME": "/h"}) == "/h/.azure/cliextensions"
