@@ -28,7 +28,7 @@ def test_tutorial_create_show_list_delete(emulator, cluster):
     created = _create(emulator, cluster).ok().json
     assert created["properties"]["provisioningState"] == "Succeeded"
     assert created["properties"]["sourceKind"] == "GitRepository"
-    assert created["properties"]["gitRepository"]["repositoryRef"] == {"branch": "main"}
+    assert created["properties"]["gitRepository"]["repositoryRef"]["branch"] == "main"
     assert created["properties"]["kustomizations"]["apps"]["dependsOn"] == ["infra"]
 
     # What went over the wire: the extension was installed first, then one PUT whose body matches the spec.
