@@ -39,6 +39,8 @@ def flux_list_table(results):
 
 
 def flux_show_table(result):
+    if result and "method" in result and "url" in result:  # --dry-run output: the request, not a resource
+        return OrderedDict([("method", result["method"]), ("url", result["url"])])
     return _flux_row(result)
 
 

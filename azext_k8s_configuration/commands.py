@@ -8,8 +8,8 @@ def load_command_table(loader, _):
     custom = CliCommandType(operations_tmpl="azext_k8s_configuration.custom#{}")
 
     with loader.command_group("k8s-configuration flux", custom_command_type=custom) as g:
-        g.custom_command("create", "flux_create", supports_no_wait=True)
-        g.custom_command("update", "flux_update", supports_no_wait=True)
+        g.custom_command("create", "flux_create", supports_no_wait=True, table_transformer=fmt.flux_show_table)
+        g.custom_command("update", "flux_update", supports_no_wait=True, table_transformer=fmt.flux_show_table)
         g.custom_command("list", "flux_list", table_transformer=fmt.flux_list_table)
         g.custom_show_command("show", "flux_show", table_transformer=fmt.flux_show_table)
         g.custom_command("delete", "flux_delete", supports_no_wait=True)

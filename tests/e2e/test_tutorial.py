@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import spec_schema
-from conftest import TUTORIAL_URL, _git, wait_until
+from e2e_support import TUTORIAL_URL, _git, wait_until
 
 KUSTOMIZATIONS = ["--kustomization", "name=infra", "path=./infrastructure", "prune=true",
                   "--kustomization", "name=apps", "path=./apps/staging", "prune=true", 'dependsOn=["infra"]']

@@ -61,7 +61,7 @@ def _playback_config_dir(path: Path) -> Path:
 
 def _run(env: dict, mode: str, cassette: Path, args: list[str], local: str | None = None):
     head = [sys.executable, str(WRAPPER), mode, str(cassette)] + ([local] if local else []) + ["--"]
-    return subprocess.run(head + args, env=env, capture_output=True, text=True, timeout=300,
+    return subprocess.run(head + args, check=False, env=env, capture_output=True, text=True, timeout=300,
                           stdin=subprocess.DEVNULL)
 
 
