@@ -19,11 +19,13 @@ def utc(now: datetime) -> datetime:
 
 
 def iso(now: datetime) -> str:
-    return utc(now).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC with microseconds, like the store's systemData times: statuses written in the same second as a
+    change must still compare as newer than it."""
+    return utc(now).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_iso(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def spec_hash(props: dict) -> str:

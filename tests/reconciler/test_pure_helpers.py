@@ -78,7 +78,7 @@ def test_substitute_forms() -> None:
 def test_is_due_schedule() -> None:
     config = make_config("/nowhere")
     assert is_due(config, None, NOW)  # fast first reconcile
-    state = {"specHash": spec_hash(config["properties"]), "nextDueAt": "2025-05-01T12:10:00Z"}
+    state = {"specHash": spec_hash(config["properties"]), "nextDueAt": "2025-05-01T12:10:00.000000Z"}
     assert not is_due(config, state, NOW)
     assert is_due(config, state, NOW + timedelta(minutes=10))
     changed = make_config("/nowhere", ref={"branch": "other"})

@@ -138,7 +138,7 @@ def test_kustomize_controller_disabled(demo_repo, settings) -> None:
     infra = by_kind_name(status["statuses"])[("Kustomization", "cluster-config-infra")]
     assert "kustomize-controller.enabled=false" in ready(infra)["message"]
     assert status["statuses"][0]["complianceState"] == "Compliant"  # the source is still fetched
-    assert state["nextDueAt"] == "2025-05-01T12:00:30Z"  # pending: look again soon
+    assert state["nextDueAt"] == "2025-05-01T12:00:30.000000Z"  # pending: look again soon
 
 
 def test_helm_controller_disabled(demo_repo, settings) -> None:

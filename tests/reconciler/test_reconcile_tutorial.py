@@ -21,7 +21,7 @@ def test_tutorial_configuration_is_compliant(demo_repo, settings) -> None:
     assert status["complianceState"] == "Compliant", status["errorMessage"]
     assert status["errorMessage"] == ""
     assert status["sourceSyncedCommitId"] == f"main/{sha}"
-    assert status["sourceUpdatedAt"] == status["statusUpdatedAt"] == "2025-05-01T12:00:00Z"
+    assert status["sourceUpdatedAt"] == status["statusUpdatedAt"] == "2025-05-01T12:00:00.000000Z"
     found = by_kind_name(status["statuses"])
 
     source = found[("GitRepository", "cluster-config")]
@@ -33,7 +33,7 @@ def test_tutorial_configuration_is_compliant(demo_repo, settings) -> None:
         ks = found[("Kustomization", f"cluster-config-{k}")]
         assert ks["complianceState"] == "Compliant"
         assert ready(ks)["message"] == f"Applied revision: main/{sha}"
-        assert ready(ks)["lastTransitionTime"] == "2025-05-01T12:00:00Z"
+        assert ready(ks)["lastTransitionTime"] == "2025-05-01T12:00:00.000000Z"
 
     for name, applier, chart in (("nginx", "infra", "ingress-nginx"), ("redis", "infra", "redis"), ("podinfo", "apps", "podinfo")):
         release = found[("HelmRelease", name)]
@@ -75,21 +75,21 @@ def test_new_commit_is_picked_up_and_removed_objects_are_pruned(demo_repo, setti
     second, state = reconcile(config, None, state, later, settings)
     assert second["complianceState"] == "Compliant"
     assert second["sourceSyncedCommitId"] == f"main/{sha}"
-    assert second["sourceUpdatedAt"] == "2025-05-01T12:10:00Z"
+    assert second["sourceUpdatedAt"] == "2025-05-01T12:10:00.000000Z"
     found = by_kind_name(second["statuses"])
     assert ("HelmRelease", "redis") not in found
     assert ("HelmRelease", "nginx") in found
     assert not any(o["name"] == "redis" and o["kind"] == "HelmRelease" for o in cluster_objects([state]))
     # unchanged Ready conditions keep their transition time
-    assert ready(found[("Kustomization", "cluster-config-apps")])["lastTransitionTime"] == "2025-05-01T12:00:00Z"
+    assert ready(found[("Kustomization", "cluster-config-apps")])["lastTransitionTime"] == "2025-05-01T12:00:00.000000Z"
 
 
 def test_unchanged_revision_keeps_source_updated_at(demo_repo, settings) -> None:
     config = make_config(str(demo_repo.path))
     _, state = reconcile(config, None, None, NOW, settings)
     again, _ = reconcile(config, None, state, NOW + timedelta(minutes=10), settings)
-    assert again["sourceUpdatedAt"] == "2025-05-01T12:00:00Z"
-    assert again["statusUpdatedAt"] == "2025-05-01T12:10:00Z"
+    assert again["sourceUpdatedAt"] == "2025-05-01T12:00:00.000000Z"
+    assert again["statusUpdatedAt"] == "2025-05-01T12:10:00.000000Z"
 
 
 def test_prune_false_leaves_objects_as_orphans(demo_repo, settings) -> None:
