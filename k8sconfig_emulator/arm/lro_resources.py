@@ -156,7 +156,9 @@ def operation_status(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
     body = {"id": ctx.path.rstrip("/"), "name": op_id, "status": op["status"], "properties": {}}
     if op["error"]:
         body["error"] = op["error"]
-    return Reply(200, body)
+    # like ARM: while the operation runs, tell pollers when to come back (azure-core otherwise waits 30 s)
+    running = op["status"] not in ("Succeeded", "Failed", "Canceled")
+    return Reply(200, body, {"Retry-After": "1"} if running else {})
 
 
 def _refuse_while_deleting(existing: dict | None) -> None:
