@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 import logging
 import re
 import uuid
@@ -15,7 +16,7 @@ from types import ModuleType
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from k8sconfig_emulator import admin, datadir, layers
@@ -100,7 +101,9 @@ def _to_response(reply: Reply, request_id: str, method: str) -> Response:
     headers = {**reply.headers, "x-ms-request-id": request_id, "x-ms-correlation-request-id": request_id}
     if reply.body is None or method == "HEAD":
         return Response(status_code=reply.status, headers=headers)
-    return JSONResponse(reply.body, status_code=reply.status, headers=headers)
+    # ASCII-escaped JSON: a lone surrogate echoed from a request body must not break the encoding
+    content = json.dumps(reply.body, ensure_ascii=True, separators=(",", ":"))
+    return Response(content, status_code=reply.status, headers=headers, media_type="application/json")
 
 
 def create_app(cfg: EmulatorConfig) -> Starlette:

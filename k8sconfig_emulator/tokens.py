@@ -49,7 +49,7 @@ def issue(key: bytes, resource: str, now: float | None = None, lifetime: int = L
 def verify(key: bytes, token: str, now: float | None = None) -> dict:
     """Return the claims of a token this emulator issued; raise TokenError otherwise."""
     parts = token.split(".")
-    if len(parts) != 3:
+    if len(parts) != 3 or not token.isascii():
         raise TokenError("InvalidAuthenticationToken", "The access token is not a well-formed JWT.")
     expected = hmac.new(key, f"{parts[0]}.{parts[1]}".encode("ascii"), hashlib.sha256).digest()
     try:
