@@ -1,0 +1,61 @@
+"""Figure 5: reconciler time and memory for the demo repository, 10/100/1,000 kustomizations and a
+repository of 10,000 manifests. Each case runs in its own process (bench/reconcile_case.py), so the
+peak RSS is that case's alone; growth factors say whether cost per item stays flat (linear).
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+import tempfile
+
+from bench.common import REPO, Row, Section, median
+
+FULL = {"demo": [(0, 5)], "kustomizations": [(10, 3), (100, 2), (1000, 1)], "manifests": [(1000, 3), (10000, 1)]}
+QUICK = {"demo": [(0, 1)], "kustomizations": [(2, 1), (6, 1)], "manifests": [(20, 1), (60, 1)]}
+LINEAR_LIMIT = 1.5   # per-item cost may grow this much between sizes before we call it worse than linear
+
+
+def measure(case: str, size: int, runs: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="k8sconfig-bench-reconcile-") as tmp:
+        argv = [sys.executable, "-m", "bench.reconcile_case", case, str(size), "--workdir", tmp, "--runs", str(runs)]
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=str(REPO), timeout=1800, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"reconcile case {case} {size} failed: {proc.stderr.strip()[-800:]}")
+    result = json.loads(proc.stdout)
+    if result["compliance"] != "Compliant":
+        raise RuntimeError(f"reconcile case {case} {size} is {result['compliance']}: {result['error']}")
+    return result
+
+
+def _growth(section: Section, case: str, points: list[tuple[int, dict]]) -> None:
+    for (n0, r0), (n1, r1) in itertools.pairwise(points):
+        t0, t1 = median(r0["times"]), median(r1["times"])
+        factor = (t1 / n1) / (t0 / n0)
+        mem0 = max(1, r0["peak_rss_kib"] - r0["baseline_rss_kib"])
+        mem1 = max(1, r1["peak_rss_kib"] - r1["baseline_rss_kib"])
+        verdict = "linear or better" if factor <= LINEAR_LIMIT else "WORSE than linear"
+        section.rows.append(Row(f"5. growth {case} {n0} -> {n1}: time per item", f"{t1 / n1 * 1000:.2f} ms",
+                                f"{t0 / n0 * 1000:.2f} ms", f"{factor:.2f}",
+                                f"{verdict}; peak-RSS growth {mem0 / 1024:.1f} -> {mem1 / 1024:.1f} MiB"))
+        if factor > LINEAR_LIMIT:
+            section.problems.append(f"reconcile time per {case[:-1]} grows {factor:.1f}x from {n0} to {n1}")
+
+
+def run(quick: bool = False) -> Section:
+    plan = QUICK if quick else FULL
+    section = Section("5. Reconciler")
+    for case, sizes in plan.items():
+        points = []
+        for size, runs in sizes:
+            result = measure(case, size, runs)
+            points.append((size, result))
+            label = "demo repository (2 kustomizations)" if case == "demo" else f"{size} {case}"
+            section.rows.append(Row(f"5. reconcile {label}, median of {runs}", f"{median(result['times']):.2f} s",
+                                    notes=f"{result['objects']} objects; peak RSS {result['peak_rss_kib'] / 1024:.1f} MiB "
+                                          f"(+{(result['peak_rss_kib'] - result['baseline_rss_kib']) / 1024:.1f} MiB "
+                                          "during the measured runs); git cache warm"))
+        if case != "demo":
+            _growth(section, case, points)
+    return section
