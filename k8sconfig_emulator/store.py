@@ -109,9 +109,10 @@ class Store:
                 self._conn.execute(f"DELETE FROM {table} WHERE {column} = ? OR {column} LIKE ? ESCAPE '\\'",
                                    (key, like))
 
-    def children(self, parent: str, kind: str) -> list[dict]:
-        rows = self._rows("SELECT body FROM resources WHERE parent = ? AND kind = ? ORDER BY seq",
-                          (key_of(parent), kind))
+    def children(self, parent: str, kind: str, offset: int = 0, limit: int = -1) -> list[dict]:
+        """Children in creation order; `offset`/`limit` read one page without loading the rest."""
+        rows = self._rows("SELECT body FROM resources WHERE parent = ? AND kind = ? ORDER BY seq LIMIT ? OFFSET ?",
+                          (key_of(parent), kind, limit, offset))
         return [json.loads(r[0]) for r in rows]
 
     def all_of_kind(self, kind: str) -> list[dict]:

@@ -73,8 +73,12 @@ def _start_operation(svc: Services, spec: KindSpec, ctx: Ctx, stored: dict, acti
 
 def list_(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
     cluster = require_cluster(svc, ctx)
-    items = [spec.public_view(r) for r in svc.store.children(collection_id(cluster, spec), spec.kind)]
-    return responses.paged(ctx, items, svc.knobs.page_size)
+    collection = collection_id(cluster, spec)
+
+    def fetch(offset: int, limit: int) -> list[dict]:
+        return [spec.public_view(r) for r in svc.store.children(collection, spec.kind, offset, limit)]
+
+    return responses.paged(ctx, fetch, svc.knobs.page_size)
 
 
 def get(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from k8sconfig_emulator import errors
 from k8sconfig_emulator.context import Ctx, Reply
 
 
-def paged(ctx: Ctx, items: list[dict], page_size: int) -> Reply:
+def paged(ctx: Ctx, fetch: Callable[[int, int], list[dict]], page_size: int) -> Reply:
+    """One page of a collection; `fetch(offset, limit)` reads only that slice (plus one item to see if more follow)."""
     token = next((v for k, v in ctx.query.items() if k.lower() == "$skiptoken"), "0")
     if not token.isdigit():
         raise errors.invalid_content(f"The $skipToken '{token}' is not valid; use the nextLink as given.")
     start = int(token)
-    body: dict = {"value": items[start:start + page_size]}
-    if start + page_size < len(items):
+    items = fetch(start, page_size + 1)
+    body: dict = {"value": items[:page_size]}
+    if len(items) > page_size:
         query = {"api-version": ctx.api_version or "", "$skipToken": str(start + page_size)}
         body["nextLink"] = f"{ctx.base_url}{ctx.path}?{urlencode(query)}"
     return Reply(200, body)

@@ -10,7 +10,13 @@ from pathlib import Path
 from .apply import ApplyContext, objects_from_build, resolve_variables
 from .extension import disabled_message, enabled_controllers
 from .inventory import drop_kustomization, merge_applied
-from .kustomize import BuildError, build, ensure_kustomization, resolve_path
+from .kustomize import (
+    BuildError,
+    build,
+    build_generated,
+    ensure_kustomization,
+    resolve_path,
+)
 from .ordering import order_kustomizations
 from .schedule import due_at, iso, next_interval, spec_hash
 from .settings import ReconcilerSettings
@@ -84,8 +90,10 @@ class _Run:
         assert self.source.tree is not None and self.source.revision is not None
         try:
             directory = resolve_path(self.source.tree, str(spec.get("path") or ""))
-            ensure_kustomization(directory)
-            output = build(directory, self.source.tree, float(spec.get("timeoutInSeconds") or 600))
+            generated = ensure_kustomization(directory)
+            output = build_generated(directory, generated) if generated is not None else None
+            if output is None:
+                output = build(directory, self.source.tree, float(spec.get("timeoutInSeconds") or 600))
             postbuild = spec.get("postBuild")
             variables = resolve_variables(postbuild, self.inventory, self.namespace) if postbuild else None
             ctx = ApplyContext(self.name, self.namespace, self.props.get("scope") or "cluster",

@@ -12,10 +12,11 @@ from contextlib import contextmanager
 
 import pytest
 import uvicorn
-from conftest import NOW, git, make_config, ready
+from reconciler_support import NOW, git, make_config, ready
+from starlette.responses import PlainTextResponse
+
 from k8sconfig_emulator.git_http import make_git_app
 from k8sconfig_emulator.reconciler import gitcmd, reconcile
-from starlette.responses import PlainTextResponse
 
 
 class BasicAuth:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import NOW, make_config
+from reconciler_support import NOW, make_config
+
 from k8sconfig_emulator.reconciler import is_due
 from k8sconfig_emulator.reconciler.ordering import order_kustomizations
 from k8sconfig_emulator.reconciler.schedule import spec_hash

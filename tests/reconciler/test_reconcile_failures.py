@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NOW, by_kind_name, git, make_config, ready
+from reconciler_support import NOW, by_kind_name, git, make_config, ready
+
 from k8sconfig_emulator.reconciler import reconcile
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import NOW, by_kind_name, make_config, ready
+from reconciler_support import NOW, by_kind_name, make_config, ready
+
 from k8sconfig_emulator.reconciler import cluster_objects, extension_statuses, reconcile
 
 CONFIGMAP = """apiVersion: v1

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from conftest import NOW, TUTORIAL_URL, by_kind_name, make_config, ready
+from reconciler_support import NOW, TUTORIAL_URL, by_kind_name, make_config, ready
+
 from k8sconfig_emulator.reconciler import (
     cluster_objects,
     finalize_delete,
