@@ -115,6 +115,10 @@ class Store:
                           (key_of(parent), kind, limit, offset))
         return [json.loads(r[0]) for r in rows]
 
+    def texts_of_kind(self, kind: str) -> list[tuple[str, str]]:
+        """(id, stored JSON text) of every resource of a kind, unparsed: cheap to compare between polls."""
+        return [(r[0], r[1]) for r in self._rows("SELECT id, body FROM resources WHERE kind = ? ORDER BY seq", (kind,))]
+
     def all_of_kind(self, kind: str) -> list[dict]:
         rows = self._rows("SELECT body FROM resources WHERE kind = ? ORDER BY seq", (kind,))
         return [json.loads(r[0]) for r in rows]
