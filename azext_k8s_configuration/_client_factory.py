@@ -4,6 +4,9 @@ so `--dry-run` and argument validation need no login."""
 FLUX_API_VERSION = "2025-04-01"
 EXTENSIONS_API_VERSION = "2025-03-01"
 SOURCE_CONTROL_API_VERSION = "2022-03-01"
+# ARM throttles with 429/503 + Retry-After; azure-core retries such answers only 3 times by default, which a
+# busy subscription exhausts. Waiting is bounded by Retry-After, and a throttled write never reached the service.
+RETRY_SETTINGS = {"retry_status": 10}
 
 
 def cf_flux_configurations(cli_ctx):
@@ -13,7 +16,7 @@ def cf_flux_configurations(cli_ctx):
         KubernetesConfigurationFluxConfigurationsMgmtClient,
     )
     client = get_mgmt_service_client(cli_ctx, KubernetesConfigurationFluxConfigurationsMgmtClient,
-                                     api_version=FLUX_API_VERSION)
+                                     api_version=FLUX_API_VERSION, **RETRY_SETTINGS)
     return client.flux_configurations
 
 
@@ -24,7 +27,7 @@ def cf_extensions(cli_ctx):
         KubernetesConfigurationExtensionsMgmtClient,
     )
     client = get_mgmt_service_client(cli_ctx, KubernetesConfigurationExtensionsMgmtClient,
-                                     api_version=EXTENSIONS_API_VERSION)
+                                     api_version=EXTENSIONS_API_VERSION, **RETRY_SETTINGS)
     return client.extensions
 
 
@@ -33,5 +36,5 @@ def cf_source_control_configurations(cli_ctx):
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
     from azure.mgmt.kubernetesconfiguration import SourceControlConfigurationClient
     client = get_mgmt_service_client(cli_ctx, SourceControlConfigurationClient,
-                                     api_version=SOURCE_CONTROL_API_VERSION)
+                                     api_version=SOURCE_CONTROL_API_VERSION, **RETRY_SETTINGS)
     return client.source_control_configurations

@@ -66,7 +66,10 @@ def validate_url(url, kind: str, flag: str = "--url") -> str:
         raise InvalidArgumentValueError(f"Invalid {flag} {shown(text)!r} for --kind {kind}.", hint)
     if is_scp_like(text):
         return text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unbalanced '[' of an IPv6 host
+        raise InvalidArgumentValueError(f"Invalid {flag} {shown(text)!r}: it is not a well-formed URL.", hint) from None
     if not parts.hostname:
         raise InvalidArgumentValueError(f"Invalid {flag} {shown(text)!r}: the host name is missing.", hint)
     if scheme in ("http", "https") and parts.password:

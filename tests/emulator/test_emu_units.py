@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from k8sconfig_emulator.resource_schemas import FLUX, FLUX_PROPERTIES, SECRET_NAMES
 
 from k8sconfig_emulator import azure_env, errors, flux_rules, schema, tokens
+from k8sconfig_emulator.resource_schemas import FLUX, FLUX_PROPERTIES, SECRET_NAMES
 
 
 def test_merge_patch_follows_rfc7396():

@@ -1,0 +1,1 @@
+"""Reliability and security tests (fuzzing, secret leaks, faults, concurrency, auth, input hardening)."""
