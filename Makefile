@@ -28,8 +28,11 @@ extdev:
 demo: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
+# ruff on everything, then the Azure CLI's own bar for the extension: `azdev style` (pylint + flake8) and
+# `azdev linter` (command groups, commands, help entries, parameters), offline and without rule exclusions.
 lint: venv
 	$(BIN)/ruff check azext_k8s_configuration k8sconfig_emulator tests bench scripts
+	bash scripts/azdev_lint.sh
 
 test: venv lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests

@@ -1,7 +1,9 @@
 """Azure CLI extension `k8s-configuration`: Flux v2 GitOps configurations through ARM."""
 from azure.cli.core import AzCommandsLoader
 
-from azext_k8s_configuration._help import helps  # noqa: F401  (registers the help texts)
+# Importing _help registers the help texts in knack's global `helps` table (az's help mechanism), so the name
+# itself is unused here.
+from azext_k8s_configuration._help import helps  # noqa: F401  # pylint: disable=unused-import
 
 
 class K8sConfigurationCommandsLoader(AzCommandsLoader):

@@ -58,8 +58,8 @@ def is_not_found(ex):
 
 
 def names_cluster(cluster, code, message, target):
-    """True when a 404 is about the cluster (the parent) rather than the child resource."""
-    if code == "ParentResourceNotFound":
+    """True when a 404 is about the cluster (the parent, or its resource group) rather than the child resource."""
+    if code in ("ParentResourceNotFound", "ResourceGroupNotFound"):
         return True
     references = [target] if target else []
     references += _QUOTED.findall(message or "")

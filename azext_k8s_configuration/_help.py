@@ -101,8 +101,8 @@ short-summary: Export a configuration as Flux YAML, Bicep or an ARM template (ne
 examples:
   - name: Export the Flux objects the configuration creates on the cluster.
     text: az k8s-configuration flux export {CLUSTER} -n myconfig --format flux-yaml
-  - name: Export a Bicep file of the extension and the configuration.
-    text: az k8s-configuration flux export {CLUSTER} -n myconfig --format bicep > flux.bicep
+  - name: Print a Bicep file of the extension and the configuration (redirect it to a file to keep it).
+    text: az k8s-configuration flux export {CLUSTER} -n myconfig --format bicep
 """
 
 helps["k8s-configuration flux wait"] = f"""

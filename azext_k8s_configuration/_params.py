@@ -57,10 +57,11 @@ def _flux_arguments(loader):
                    help="Time between reconciliations of the source on the cluster. " + DURATION)
         c.argument("suspend", arg_type=get_three_state_flag(),
                    help="Suspend the reconciliation of the source and its kustomizations. Default: false.")
-        c.argument("wait_for_reconciliation", options_list=["--wait-for-reconciliation"],
+        c.argument("wait_for_reconciliation", options_list=["--wait-for-reconciliation", "--wait-for-reconcile"],
                    arg_type=get_three_state_flag(), arg_group="Reconciliation",
                    help="Have the service wait for the first reconciliation before the operation completes.")
-        c.argument("reconciliation_wait_duration", options_list=["--reconciliation-wait-duration"],
+        c.argument("reconciliation_wait_duration",
+                   options_list=["--reconciliation-wait-duration", "--reconcile-wait-time"],
                    arg_group="Reconciliation",
                    help="How long the service waits for reconciliation (with --wait-for-reconciliation). "
                         + DURATION)
@@ -178,7 +179,7 @@ def _write_arguments(loader):
                        help="After the write, wait until the configuration is Compliant on the cluster, showing "
                             "the state of each object; fail fast on Non-Compliant.")
             c.argument("wait_timeout", options_list=["--wait-timeout"], arg_group="Wait",
-                       help="How long --wait waits. " + DURATION)
+                       help="How long --wait waits. Default: 10m. " + DURATION)
             c.argument("yes", options_list=["--yes", "-y"], action="store_true",
                        help="Do not prompt for confirmation.")
 

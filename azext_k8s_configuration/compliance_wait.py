@@ -90,7 +90,11 @@ def statuses_are_stale(config: dict) -> bool:
     if not reported or not changed:
         return False
     reported_at, changed_at = _timestamp(reported), _timestamp(changed)
-    return reported_at is not None and changed_at is not None and reported_at < changed_at
+    if reported_at is None or changed_at is None:
+        return False
+    # The cluster reports whole seconds ("2021-05-19T18:17:12Z"), ARM's lastModifiedAt has fractions: a status
+    # written in the same second as the change is not older than it.
+    return reported_at < changed_at.replace(microsecond=0)
 
 
 def _scoped_statuses(config: dict, kustomization: str) -> list[dict]:

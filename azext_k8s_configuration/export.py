@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Protocol
 
 import yaml
 from azure.cli.core.azclierror import InvalidArgumentValueError
+
+from azext_k8s_configuration.cluster_ref import ClusterRef
 
 FORMATS = ("flux-yaml", "arm", "bicep")
 FLUX_API_VERSION = "2025-04-01"
@@ -32,13 +33,6 @@ _SECRET_PATHS = (("azureBlob", "accountKey"), ("azureBlob", "sasToken"),
                  ("ociRepository", "tlsConfig", "caCertificate"))
 _SOURCE_KEYS = {"GitRepository": "gitRepository", "Bucket": "bucket", "AzureBlob": "azureBlob",
                 "OCIRepository": "ociRepository"}
-
-
-class ClusterRefLike(Protocol):
-    resource_group: str
-    cluster_rp: str
-    cluster_type: str
-    cluster_name: str
 
 
 @dataclass(frozen=True)
@@ -114,7 +108,8 @@ def go_duration(seconds) -> str:
 
 
 def _is_ssh(url) -> bool:
-    return isinstance(url, str) and (url.lower().startswith("ssh://") or re.match(r"^[\w.-]+@[\w.-]+:", url) is not None)
+    return isinstance(url, str) and (url.lower().startswith("ssh://")
+                                     or re.match(r"^[\w.-]+@[\w.-]+:", url) is not None)
 
 
 def _needs_credentials(kind: str, source: dict, props: dict) -> bool:
@@ -171,7 +166,7 @@ def _source_spec(kind: str, source: dict, name: str) -> tuple[str, str, dict]:
     return "source.toolkit.fluxcd.io/v1", "Bucket", spec
 
 
-def _kustomization_doc(config_name: str, namespace: str, key: str, spec: dict, source_ref: dict,
+def _kustomization_doc(config_name: str, namespace: str, key: str, spec: dict, *, source_ref: dict,
                        suspend: bool) -> dict:
     body = {"interval": go_duration(spec.get("syncIntervalInSeconds", DEFAULT_INTERVAL))}
     if spec.get("retryIntervalInSeconds") is not None:
@@ -212,12 +207,13 @@ def flux_documents(config: dict) -> list[dict]:
              "spec": spec}]
     source_ref = {"kind": flux_kind, "name": name}
     for key, kspec in sorted((props.get("kustomizations") or {}).items()):
-        docs.append(_kustomization_doc(name, namespace, key, kspec or {}, source_ref, bool(props.get("suspend"))))
+        docs.append(_kustomization_doc(name, namespace, key, kspec or {}, source_ref=source_ref,
+                                       suspend=bool(props.get("suspend"))))
     return docs
 
 
 # ---------------------------------------------------------------------------------------- arm / bicep
-def _extension_resource(cluster: ClusterRefLike, extension: dict | None) -> tuple[str, dict]:
+def _extension_resource(cluster: ClusterRef, extension: dict | None) -> tuple[str, dict]:
     """(name, {identity?, properties}) of the microsoft.flux extension to deploy."""
     extension = extension or {}
     source = _drop_none(extension.get("properties") or {})
@@ -249,7 +245,7 @@ def _arm_value(value):
     return value
 
 
-def render_arm(config: dict, cluster: ClusterRefLike, extension: dict | None = None) -> str:
+def render_arm(config: dict, cluster: ClusterRef, extension: dict | None = None) -> str:
     props, params = desired_properties(config)
     ext_name, ext_body = _extension_resource(cluster, extension)
     cluster_type = f"{cluster.cluster_rp}/{cluster.cluster_type}"
@@ -280,9 +276,7 @@ def _bicep_string(text: str) -> str:
     return f"'{escaped}'"
 
 
-def bicep_value(value, indent: int = 0) -> str:
-    """A JSON-like value (with ParamRefs) as a Bicep expression, nested objects indented by two spaces."""
-    inner, outer = "  " * (indent + 1), "  " * indent
+def _bicep_scalar(value) -> str:
     if isinstance(value, ParamRef):
         return value.name
     if isinstance(value, bool):
@@ -293,6 +287,12 @@ def bicep_value(value, indent: int = 0) -> str:
         return str(value)
     if isinstance(value, str):
         return _bicep_string(value)
+    raise TypeError(f"cannot render {type(value).__name__} as Bicep")
+
+
+def bicep_value(value, indent: int = 0) -> str:
+    """A JSON-like value (with ParamRefs) as a Bicep expression, nested objects indented by two spaces."""
+    inner, outer = "  " * (indent + 1), "  " * indent
     if isinstance(value, dict):
         if not value:
             return "{}"
@@ -303,10 +303,10 @@ def bicep_value(value, indent: int = 0) -> str:
         if not value:
             return "[]"
         return "[\n" + "\n".join(f"{inner}{bicep_value(v, indent + 1)}" for v in value) + f"\n{outer}]"
-    raise TypeError(f"cannot render {type(value).__name__} as Bicep")
+    return _bicep_scalar(value)
 
 
-def render_bicep(config: dict, cluster: ClusterRefLike, extension: dict | None = None) -> str:
+def render_bicep(config: dict, cluster: ClusterRef, extension: dict | None = None) -> str:
     props, params = desired_properties(config)
     ext_name, ext_body = _extension_resource(cluster, extension)
     api = _CLUSTER_API_VERSIONS.get(cluster.cluster_type.lower(), "2021-10-01")
@@ -329,7 +329,7 @@ def render_flux_yaml(config: dict) -> str:
                               explicit_start=True)
 
 
-def render(config: dict, fmt: str, cluster: ClusterRefLike, extension: dict | None = None) -> str:
+def render(config: dict, fmt: str, cluster: ClusterRef, extension: dict | None = None) -> str:
     """Render ``config`` (a FluxConfiguration in ARM JSON) in ``fmt``: flux-yaml, arm or bicep."""
     chosen = (fmt or "").strip().lower()
     if chosen == "flux-yaml":

@@ -290,7 +290,7 @@ def _rules_git(src: dict, protected: dict, args: FluxArgs, creating: bool) -> No
                              "--known-hosts-file" if args.given("known_hosts_file") else "--known-hosts")
 
 
-def _rules_bucket(src: dict, protected: dict, args: FluxArgs, creating: bool) -> None:
+def _rules_bucket(src: dict, protected: dict, _args: FluxArgs, creating: bool) -> None:
     has_keys = bool(src.get("accessKey")) and ("bucketSecretKey" in protected or not creating)
     if not (has_keys or src.get("localAuthRef")):
         raise RequiredArgumentMissingError("--kind bucket needs credentials: --bucket-access-key and "
@@ -309,7 +309,7 @@ _AZBLOB_METHODS = (("servicePrincipal", "service principal (--sp-*)"), ("account
                    ("managedIdentity", "--mi-client-id"))
 
 
-def _rules_azblob(src: dict, protected: dict, args: FluxArgs, creating: bool) -> None:
+def _rules_azblob(src: dict, _protected: dict, args: FluxArgs, creating: bool) -> None:
     used = [label for key, label in _AZBLOB_METHODS if src.get(key)]
     if len(used) > 1:
         raise MutuallyExclusiveArgumentError(f"Too many Azure Blob authentication methods: {', '.join(used)}.",
@@ -334,7 +334,7 @@ def _rules_azblob(src: dict, protected: dict, args: FluxArgs, creating: bool) ->
                                            "Give the certificate with --sp-client-cert or --sp-client-cert-file.")
 
 
-def _rules_oci(src: dict, protected: dict, args: FluxArgs, creating: bool) -> None:
+def _rules_oci(src: dict, _protected: dict, _args: FluxArgs, creating: bool) -> None:
     refs = [k for k in ("tag", "semver", "digest") if (src.get("repositoryRef") or {}).get(k) is not None]
     if len(refs) > 1:
         raise MutuallyExclusiveArgumentError(f"Only one OCI reference may be set, got "
@@ -354,6 +354,8 @@ def _rules_oci(src: dict, protected: dict, args: FluxArgs, creating: bool) -> No
                                              "Choose one way to authenticate to the registry.")
 
 
+# Every rule takes (merged source, protected settings, FluxArgs, creating); a rule that does not need one of
+# them names it with a leading underscore.
 RULES: dict[str, Callable[[dict, dict, FluxArgs, bool], None]] = {
     "git": _rules_git, "bucket": _rules_bucket, "azblob": _rules_azblob, "oci": _rules_oci}
 

@@ -53,7 +53,7 @@ def subscription_for_display(cmd):
         return SUBSCRIPTION_PLACEHOLDER
 
 
-def dry_run_request(cmd, method, cluster, collection, name, body=None, query=None, note=None):
+def dry_run_request(cmd, method, cluster, collection, name, *, body=None, query=None, note=None):
     """The request a write would send, with secrets redacted."""
     from azext_k8s_configuration.redaction import redact
     request = {"method": method,

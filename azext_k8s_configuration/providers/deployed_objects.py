@@ -18,7 +18,7 @@ def find_object(statuses, object_name, object_namespace, object_kind):
     return None
 
 
-def show(cmd, cluster, name, object_name, object_namespace, object_kind):
+def show(cmd, cluster, name, *, object_name, object_namespace, object_kind):
     found = find_object(list_objects(cmd, cluster, name), object_name, object_namespace, object_kind)
     if found is None:
         raise ResourceNotFoundError(

@@ -49,9 +49,10 @@ def get_config(cmd, cluster, name):
         return plain(client.get(*cluster_args(cluster), name))
 
 
-def _finish_write(cmd, cluster, name, result, wait, wait_seconds):
+def _finish_write(cmd, cluster, name, result, wait_seconds):
+    """The written configuration; with --wait (wait_seconds set), the one that became compliant."""
     config = plain(result)
-    if wait:
+    if wait_seconds is not None:
         config = _waiting.wait_compliant(cmd, cluster, name, wait_seconds)
     return config
 
@@ -67,7 +68,7 @@ def create(cmd, cluster, name, args, *, no_wait=False, dry_run=False, wait=False
     body, warnings = build_put_body(args, name)
     _warn_all(warnings)
     if dry_run:
-        return dry_run_request(cmd, "PUT", cluster, COLLECTION, name, body)
+        return dry_run_request(cmd, "PUT", cluster, COLLECTION, name, body=body)
     client = cf_flux_configurations(cmd.cli_ctx)
     ensure_flux_extension(cmd, cluster)
     logger.warning("Creating the flux configuration '%s' on cluster '%s'. This may take a few minutes...",
@@ -76,7 +77,7 @@ def create(cmd, cluster, name, args, *, no_wait=False, dry_run=False, wait=False
         result = run_lro(cmd, no_wait, client.begin_create_or_update, *cluster_args(cluster), name, body)
     if no_wait:
         return None
-    return _finish_write(cmd, cluster, name, result, wait, wait_seconds)
+    return _finish_write(cmd, cluster, name, result, wait_seconds)
 
 
 def _confirm_kind_change(existing, args, yes):
@@ -98,7 +99,7 @@ def update(cmd, cluster, name, args, *, yes=False, no_wait=False, dry_run=False,
     patch, kind_changed, warnings = build_patch_body(args, existing, name)
     _warn_all(warnings)
     if dry_run:
-        return dry_run_request(cmd, "PATCH", cluster, COLLECTION, name, patch, note=UPDATE_DRY_RUN_NOTE)
+        return dry_run_request(cmd, "PATCH", cluster, COLLECTION, name, body=patch, note=UPDATE_DRY_RUN_NOTE)
     if kind_changed:
         _confirm_kind_change(existing, args, yes)
     client = cf_flux_configurations(cmd.cli_ctx)
@@ -106,7 +107,7 @@ def update(cmd, cluster, name, args, *, yes=False, no_wait=False, dry_run=False,
         result = run_lro(cmd, no_wait, client.begin_update, *cluster_args(cluster), name, patch)
     if no_wait:
         return None
-    return _finish_write(cmd, cluster, name, result, wait, wait_seconds)
+    return _finish_write(cmd, cluster, name, result, wait_seconds)
 
 
 def show(cmd, cluster, name):
@@ -175,7 +176,7 @@ def export(cmd, cluster, name, export_format):
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def wait(cmd, cluster, name, wait_for, timeout):
+def wait_until(cmd, cluster, name, wait_for, timeout):
     _validate_name(name)
     seconds = _waiting.parse_wait_timeout(timeout, "--timeout")
     if (wait_for or "compliant").lower() == "deleted":

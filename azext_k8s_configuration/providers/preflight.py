@@ -11,9 +11,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+
+from azext_k8s_configuration.cluster_ref import ClusterRef
 
 PROVIDER_NAMESPACE = "Microsoft.KubernetesConfiguration"
 FLUX_EXTENSION_TYPE = "microsoft.flux"
@@ -28,13 +30,6 @@ CHECK_PROVIDER = "Resource provider Microsoft.KubernetesConfiguration registered
 CHECK_CLUSTER = "Cluster resource exists"
 CHECK_EXTENSION = "microsoft.flux extension installed"
 CHECK_FLUX_V1 = "No Flux v1 (sourceControlConfigurations) on the cluster"
-
-
-class ClusterRefLike(Protocol):
-    resource_group: str
-    cluster_rp: str
-    cluster_type: str
-    cluster_name: str
 
 
 @dataclass
@@ -75,30 +70,30 @@ def _http_failure(check: str, error: HttpResponseError) -> dict:
     return _result(check, False, f"could not be checked: {first_line}")
 
 
-def _cluster_args(cluster: ClusterRefLike) -> str:
+def _cluster_args(cluster: ClusterRef) -> str:
     text = f"-g {cluster.resource_group} -c {cluster.cluster_name} -t {cluster.cluster_type}"
     if cluster.cluster_type.lower() == "provisionedclusters":
         text += f" --cluster-resource-provider {cluster.cluster_rp}"
     return text
 
 
-def _extension_create_command(cluster: ClusterRefLike) -> str:
+def _extension_create_command(cluster: ClusterRef) -> str:
     return (f"az k8s-extension create {_cluster_args(cluster)} --name {FLUX_EXTENSION_NAME} "
             f"--extension-type {FLUX_EXTENSION_TYPE}")
 
 
-def _cluster_create_command(cluster: ClusterRefLike) -> str | None:
+def _cluster_create_command(cluster: ClusterRef) -> str | None:
     commands = {"connectedclusters": "az connectedk8s connect", "managedclusters": "az aks create"}
     base = commands.get(cluster.cluster_type.lower())
     return f"{base} -g {cluster.resource_group} -n {cluster.cluster_name}" if base else None
 
 
-def cluster_resource_id(subscription_id: str, cluster: ClusterRefLike) -> str:
+def cluster_resource_id(subscription_id: str, cluster: ClusterRef) -> str:
     return (f"/subscriptions/{subscription_id}/resourceGroups/{cluster.resource_group}/providers/"
             f"{cluster.cluster_rp}/{cluster.cluster_type}/{cluster.cluster_name}")
 
 
-def _cluster_path(cluster: ClusterRefLike) -> tuple[str, str, str, str]:
+def _cluster_path(cluster: ClusterRef) -> tuple[str, str, str, str]:
     return cluster.resource_group, cluster.cluster_rp, cluster.cluster_type, cluster.cluster_name
 
 
@@ -115,11 +110,11 @@ def check_provider(clients: PreflightClients) -> dict:
                    f"az provider register --namespace {PROVIDER_NAMESPACE}")
 
 
-def check_cluster(clients: PreflightClients, cluster: ClusterRefLike) -> dict:
+def check_cluster(clients: PreflightClients, cluster: ClusterRef) -> dict:
     resource_id = cluster_resource_id(clients.subscription_id, cluster)
+    api_version = _CLUSTER_API_VERSIONS.get(cluster.cluster_type.lower(), "2021-10-01")
     try:
-        clients.resources.get_by_id(resource_id, _CLUSTER_API_VERSIONS.get(cluster.cluster_type.lower(),
-                                                                            "2021-10-01"))
+        clients.resources.get_by_id(resource_id, api_version)
     except ResourceNotFoundError:
         return _result(CHECK_CLUSTER, False, f"{resource_id} was not found", _cluster_create_command(cluster))
     except HttpResponseError as error:
@@ -127,7 +122,7 @@ def check_cluster(clients: PreflightClients, cluster: ClusterRefLike) -> dict:
     return _result(CHECK_CLUSTER, True, f"{cluster.cluster_rp}/{cluster.cluster_type}/{cluster.cluster_name}")
 
 
-def find_flux_extension(clients: PreflightClients, cluster: ClusterRefLike):
+def find_flux_extension(clients: PreflightClients, cluster: ClusterRef):
     for extension in clients.extensions.list(*_cluster_path(cluster)):
         properties = extension.get("properties") or {}
         if str(properties.get("extensionType") or "").lower() == FLUX_EXTENSION_TYPE:
@@ -135,7 +130,7 @@ def find_flux_extension(clients: PreflightClients, cluster: ClusterRefLike):
     return None
 
 
-def check_extension(clients: PreflightClients, cluster: ClusterRefLike) -> dict:
+def check_extension(clients: PreflightClients, cluster: ClusterRef) -> dict:
     try:
         extension = find_flux_extension(clients, cluster)
     except HttpResponseError as error:
@@ -156,7 +151,7 @@ def check_extension(clients: PreflightClients, cluster: ClusterRefLike) -> dict:
                    + _extension_create_command(cluster))
 
 
-def check_flux_v1(clients: PreflightClients, cluster: ClusterRefLike) -> dict:
+def check_flux_v1(clients: PreflightClients, cluster: ClusterRef) -> dict:
     if cluster.cluster_type.lower() not in _FLUX_V1_CLUSTER_TYPES:
         return _result(CHECK_FLUX_V1, True, f"not applicable to {cluster.cluster_type}")
     try:
@@ -169,7 +164,7 @@ def check_flux_v1(clients: PreflightClients, cluster: ClusterRefLike) -> dict:
     return _result(CHECK_FLUX_V1, False, f"found {', '.join(names)}; Flux v1 and v2 cannot run together", fix)
 
 
-def _check_all(clients: PreflightClients, cluster: ClusterRefLike) -> list[dict]:
+def _check_all(clients: PreflightClients, cluster: ClusterRef) -> list[dict]:
     results = [check_provider(clients), check_cluster(clients, cluster)]
     if results[1]["ok"]:
         results += [check_extension(clients, cluster), check_flux_v1(clients, cluster)]
@@ -186,14 +181,14 @@ def _register_provider(clients: PreflightClients, timeout_seconds: float, sleep:
         sleep(5)
 
 
-def _install_extension(clients: PreflightClients, cluster: ClusterRefLike) -> None:
+def _install_extension(clients: PreflightClients, cluster: ClusterRef) -> None:
     body: dict = {"properties": {"extensionType": FLUX_EXTENSION_TYPE, "autoUpgradeMinorVersion": True}}
     if cluster.cluster_type.lower() != "managedclusters":
         body["identity"] = {"type": "SystemAssigned"}
     clients.extensions.begin_create(*_cluster_path(cluster), FLUX_EXTENSION_NAME, body).result()
 
 
-def run_checks(clients: PreflightClients, cluster: ClusterRefLike, fix: bool, *,
+def run_checks(clients: PreflightClients, cluster: ClusterRef, fix: bool, *,
                registration_timeout: float = 120.0, sleep: Callable = time.sleep,
                clock: Callable = time.monotonic) -> list[dict]:
     results = _check_all(clients, cluster)
@@ -216,6 +211,6 @@ def run_checks(clients: PreflightClients, cluster: ClusterRefLike, fix: bool, *,
     return _check_all(clients, cluster) + failures
 
 
-def run_preflight(cmd, cluster: ClusterRefLike, fix: bool) -> list[dict]:
+def run_preflight(cmd, cluster: ClusterRef, fix: bool) -> list[dict]:
     """Run every check against ARM (and fix what can be fixed when ``fix``); see the module docstring."""
     return run_checks(make_clients(cmd.cli_ctx), cluster, fix)
