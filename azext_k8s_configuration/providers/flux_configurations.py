@@ -153,18 +153,26 @@ def delete(cmd, cluster, name, *, force=False, yes=False, no_wait=False, dry_run
     query = {"forceDelete": "true"} if force else None
     if dry_run:
         return dry_run_request(cmd, "DELETE", cluster, COLLECTION, name, query=query)
-    config = _get_or_none(cmd, cluster, name)
-    if config is None:
-        logger.warning("No flux configuration named '%s' exists on cluster '%s'; nothing to delete.", name,
-                       cluster.cluster_name)
-        return None
-    if not yes:
+    if not yes:  # the prompt shows what will be deleted (and whether prune is on), so read it first
+        config = _get_or_none(cmd, cluster, name)
+        if config is None:
+            _nothing_to_delete(cluster, name)
+            return None
         _confirm_delete(config, cluster, name)
     client = cf_flux_configurations(cmd.cli_ctx)
     kwargs = {"force_delete": True} if force else {}
+    statuses = []  # HTTP status of each response: the DELETE answers 204 when there was nothing to delete
+    kwargs["raw_response_hook"] = lambda response: statuses.append(response.http_response.status_code)
     with arm_errors(cluster, _what(name)):
         run_lro(cmd, no_wait, client.begin_delete, *cluster_args(cluster), name, **kwargs)
+    if statuses[:1] == [204]:
+        _nothing_to_delete(cluster, name)
     return None
+
+
+def _nothing_to_delete(cluster, name):
+    logger.warning("No flux configuration named '%s' exists on cluster '%s'; nothing to delete.", name,
+                   cluster.cluster_name)
 
 
 def export(cmd, cluster, name, export_format):
