@@ -170,13 +170,19 @@ def _group_exists(client, group: str) -> bool:
 
 
 def _table(objects: list[dict]) -> str:
-    columns = ("kind", "namespace", "name", "apiVersion", "appliedBy")
-    rows = [[str(o.get(c) if not isinstance(o.get(c), dict) else json.dumps(o.get(c))) for c in columns]
-            for o in objects]
-    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.capitalize().ljust(w) for c, w in zip(columns, widths)),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in rows]
+    """`kubectl get -A`-like columns; appliedBy shown as the owning Kustomization's namespace/name."""
+    headers = ("KIND", "NAMESPACE", "NAME", "API VERSION", "APPLIED BY")
+
+    def row(obj: dict) -> list[str]:
+        owner = obj.get("appliedBy") or {}
+        applied_by = "/".join(p for p in (owner.get("namespace"), owner.get("name")) if p) if owner else ""
+        return [obj.get("kind") or "", obj.get("namespace") or "", obj.get("name") or "",
+                obj.get("apiVersion") or "", applied_by]
+
+    rows = [row(o) for o in objects]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
     return "\n".join(lines)
 
 

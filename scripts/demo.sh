@@ -33,7 +33,7 @@ export AZURE_EXTENSION_DEV_SOURCES=$ROOT/.venv/extdev
 
 run az group create -n flux-demo-rg -l eastus -o none
 say "k8sconfig-emulator cluster add flux-demo-arc -g flux-demo-rg -t connectedClusters   # stands in for 'az connectedk8s connect'"
-k8sconfig-emulator cluster add flux-demo-arc -g flux-demo-rg -t connectedClusters --data-dir "$DATA"
+k8sconfig-emulator cluster add flux-demo-arc -g flux-demo-rg -t connectedClusters --data-dir "$DATA" >/dev/null
 
 run az k8s-configuration flux create -g flux-demo-rg -c flux-demo-arc -n cluster-config \
   --namespace cluster-config -t connectedClusters --scope cluster \

@@ -84,3 +84,14 @@ def test_extension_dir_defaults():
     assert azure_env.extension_dir({"AZURE_EXTENSION_DIR": "/x"}) == "/x"
     assert azure_env.extension_dir({"AZURE_CONFIG_DIR": "/c"}) == "/c/cliextensions"
     assert azure_env.extension_dir({"HOME": "/h"}) == "/h/.azure/cliextensions"
+
+
+def test_cluster_objects_table_reads_like_kubectl_get():
+    from k8sconfig_emulator.cli import _table
+    text = _table([{"kind": "HelmRelease", "namespace": "nginx", "name": "nginx", "apiVersion": "helm.toolkit.fluxcd.io/v2",
+                    "appliedBy": {"namespace": "cluster-config", "name": "cluster-config-infra"}},
+                   {"kind": "Namespace", "name": "nginx", "apiVersion": "v1", "appliedBy": None}])
+    header, first, second = text.splitlines()
+    assert header.split() == ["KIND", "NAMESPACE", "NAME", "API", "VERSION", "APPLIED", "BY"]
+    assert first.split() == ["HelmRelease", "nginx", "nginx", "helm.toolkit.fluxcd.io/v2", "cluster-config/cluster-config-infra"]
+    assert second.split() == ["Namespace", "nginx", "v1"]
