@@ -72,6 +72,8 @@ def is_due(config: dict, state: dict | None, now: datetime) -> bool:
     props = config.get("properties") or {}
     if state.get("specHash") != spec_hash(props):
         return True
+    if "statusUpdatedAt" in props and props["statusUpdatedAt"] is None:
+        return True  # a write (e.g. a PUT of the same spec) reset the reported status: report it again
     if props.get("suspend"):
         return False
     next_due = state.get("nextDueAt")
