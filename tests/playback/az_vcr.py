@@ -102,8 +102,13 @@ def main(argv: list[str]) -> int:
     if mode == "playback":
         _offline_login()
     from azure.cli.core import get_default_cli
-    with make_vcr(mode, local).use_cassette(cassette):
-        return get_default_cli().invoke(az_args)
+    with make_vcr(mode, local).use_cassette(cassette) as tape:
+        code = get_default_cli().invoke(az_args)
+    if mode == "playback" and code == 0 and not tape.all_played:
+        # a recorded call the command no longer makes is a wire change too
+        sys.stderr.write(f"playback: {len(tape.data) - tape.play_count} recorded request(s) were not made\n")
+        return 3
+    return code
 
 
 if __name__ == "__main__":
