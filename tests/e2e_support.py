@@ -5,11 +5,15 @@ Import these from test modules (`from e2e_support import ...`); the fixtures liv
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,3 +113,39 @@ def wait_until(predicate, timeout: float = 60.0, interval: float = 0.5):
             return value
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout}s (last value: {value!r})")
+
+
+@contextmanager
+def running_emulator(base: Path, *start_args: str) -> Iterator[Emulator]:
+    """Start an emulator of our own under `base` (demo repository for the tutorial URL included), with az
+    pointed at it and this checkout's extension loaded; always stopped on exit."""
+    tool = str(BIN / "k8sconfig-emulator")
+    if not Path(tool).exists():
+        pytest.fail("k8sconfig-emulator is not installed in this virtualenv; run `make test`")
+    repo = make_demo_repo(base / "gitops-demo")
+    data = base / "emulator"
+    start = subprocess.run(
+        [tool, "start", "--port", "0", "--data-dir", str(data), "--detach",
+         "--git-insteadof", f"{TUTORIAL_URL}={repo}", *start_args],
+        check=False, capture_output=True, text=True, timeout=120)
+    assert start.returncode == 0, start.stderr
+    try:
+        printed = subprocess.run([tool, "env", "--data-dir", str(data)], capture_output=True, text=True,
+                                 check=True, timeout=60).stdout
+        env = {**os.environ, **_parse_exports(printed)}
+        env["AZURE_EXTENSION_DEV_SOURCES"] = str(REPO / ".venv" / "extdev")
+        env["AZURE_EXTENSION_DIR"] = str(base / "no-installed-extensions")
+        env["AZURE_CORE_NO_COLOR"] = "true"
+        env["AZURE_CORE_ONLY_SHOW_ERRORS"] = "false"
+        yield Emulator(data, env, repo)
+    finally:
+        subprocess.run([tool, "stop", "--data-dir", str(data)], check=False, capture_output=True, text=True,
+                       timeout=60)
+
+
+def new_cluster(emulator: Emulator) -> dict:
+    """A fresh Arc cluster in a fresh resource group, so tests never see each other's resources."""
+    suffix = uuid.uuid4().hex[:8]
+    group, name = f"rg-{suffix}", f"arc-{suffix}"
+    emulator.add_cluster(name, group)
+    return {"group": group, "name": name, "args": ["-g", group, "-c", name, "-t", "connectedClusters"]}
