@@ -22,7 +22,8 @@ def parse_bool(value, flag: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    example = f"{flag} false" if flag.startswith("--") else f"{flag}=false"
+    # a flag takes a separate value; a key (`prune`, `--kustomization prune`) takes key=value
+    example = f"{flag} false" if flag.startswith("--") and " " not in flag else f"{flag}=false"
     raise InvalidArgumentValueError(
         f"Invalid value {value!r} for {flag}: expected a boolean.",
         f"Use true or false (yes/no and 1/0 are accepted too), for example: {example}",

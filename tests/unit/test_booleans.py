@@ -25,3 +25,12 @@ def test_anything_else_names_the_key(text):
         parse_bool(text, "--kustomization prune")
     assert "--kustomization prune" in str(err.value)
     assert "true or false" in err.value.recommendations[0]
+
+
+def test_error_example_matches_the_syntax_of_flag_or_key():
+    with pytest.raises(InvalidArgumentValueError) as flag_error:
+        parse_bool("maybe", "--prune")
+    assert "--prune false" in str(flag_error.value.recommendations)
+    with pytest.raises(InvalidArgumentValueError) as key_error:
+        parse_bool("maybe", "--kustomization prune")
+    assert "--kustomization prune=false" in str(key_error.value.recommendations)
