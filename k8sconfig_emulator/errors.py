@@ -101,8 +101,9 @@ def operation_not_found(operation_id: str) -> ArmError:
 
 def missing_registration(namespace: str) -> ArmError:
     return ArmError(409, "MissingSubscriptionRegistration",
+                    # one quoted name only, as ARM writes it: SDK clients read the namespace to register from it
                     f"The subscription is not registered to use namespace '{namespace}'. "
-                    f"Register it with 'az provider register --namespace {namespace}'.")
+                    f"Register the namespace (az provider register --namespace {namespace}) and retry.")
 
 
 def conflict(message: str) -> ArmError:

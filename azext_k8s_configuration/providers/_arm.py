@@ -84,7 +84,9 @@ def run_lro(cmd, no_wait, begin, *args, **kwargs):
     """Start an LRO; with --no-wait return None at once, else poll with az's progress indicator."""
     from azure.cli.core.commands import LongRunningOperation
     from azure.cli.core.util import sdk_no_wait
-    poller = sdk_no_wait(no_wait, begin, *args, **kwargs)
+
+    from azext_k8s_configuration.providers.registration import registering_on_demand
+    poller = registering_on_demand(cmd, lambda: sdk_no_wait(no_wait, begin, *args, **kwargs))
     if no_wait:
         return None
     return LongRunningOperation(cmd.cli_ctx)(poller)

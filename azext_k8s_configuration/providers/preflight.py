@@ -16,8 +16,11 @@ from typing import Any
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from azext_k8s_configuration.cluster_ref import ClusterRef
+from azext_k8s_configuration.providers.registration import (
+    PROVIDER_NAMESPACE,
+    register_and_wait,
+)
 
-PROVIDER_NAMESPACE = "Microsoft.KubernetesConfiguration"
 FLUX_EXTENSION_TYPE = "microsoft.flux"
 FLUX_EXTENSION_NAME = "flux"
 SOURCE_CONTROL_API_VERSION = "2022-03-01"
@@ -175,10 +178,7 @@ def _check_all(clients: PreflightClients, cluster: ClusterRef) -> list[dict]:
 
 
 def _register_provider(clients: PreflightClients, timeout_seconds: float, sleep: Callable, clock: Callable) -> None:
-    clients.providers.register(PROVIDER_NAMESPACE)
-    deadline = clock() + timeout_seconds
-    while _registration_state(clients) != "Registered" and clock() < deadline:
-        sleep(5)
+    register_and_wait(clients.providers, timeout_seconds=timeout_seconds, sleep=sleep, clock=clock)
 
 
 def _install_extension(clients: PreflightClients, cluster: ClusterRef) -> None:
