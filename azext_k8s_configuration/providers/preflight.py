@@ -16,13 +16,12 @@ from typing import Any
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from azext_k8s_configuration.cluster_ref import ClusterRef
+from azext_k8s_configuration.providers import extension_install
 from azext_k8s_configuration.providers.registration import (
     PROVIDER_NAMESPACE,
     register_and_wait,
 )
 
-FLUX_EXTENSION_TYPE = "microsoft.flux"
-FLUX_EXTENSION_NAME = "flux"
 SOURCE_CONTROL_API_VERSION = "2022-03-01"
 _CLUSTER_API_VERSIONS = {"managedclusters": "2021-10-01", "connectedclusters": "2021-10-01",
                          "provisionedclusters": "2022-05-01-preview", "appliances": "2021-10-31-preview"}
@@ -81,8 +80,8 @@ def _cluster_args(cluster: ClusterRef) -> str:
 
 
 def _extension_create_command(cluster: ClusterRef) -> str:
-    return (f"az k8s-extension create {_cluster_args(cluster)} --name {FLUX_EXTENSION_NAME} "
-            f"--extension-type {FLUX_EXTENSION_TYPE}")
+    return (f"az k8s-extension create {_cluster_args(cluster)} --name {extension_install.DEFAULT_EXTENSION_NAME} "
+            f"--extension-type {extension_install.FLUX_EXTENSION_TYPE}")
 
 
 def _cluster_create_command(cluster: ClusterRef) -> str | None:
@@ -126,11 +125,7 @@ def check_cluster(clients: PreflightClients, cluster: ClusterRef) -> dict:
 
 
 def find_flux_extension(clients: PreflightClients, cluster: ClusterRef):
-    for extension in clients.extensions.list(*_cluster_path(cluster)):
-        properties = extension.get("properties") or {}
-        if str(properties.get("extensionType") or "").lower() == FLUX_EXTENSION_TYPE:
-            return extension
-    return None
+    return extension_install.find_flux_extension(clients.extensions.list(*_cluster_path(cluster)))
 
 
 def check_extension(clients: PreflightClients, cluster: ClusterRef) -> dict:
@@ -182,10 +177,8 @@ def _register_provider(clients: PreflightClients, timeout_seconds: float, sleep:
 
 
 def _install_extension(clients: PreflightClients, cluster: ClusterRef) -> None:
-    body: dict = {"properties": {"extensionType": FLUX_EXTENSION_TYPE, "autoUpgradeMinorVersion": True}}
-    if cluster.cluster_type.lower() != "managedclusters":
-        body["identity"] = {"type": "SystemAssigned"}
-    clients.extensions.begin_create(*_cluster_path(cluster), FLUX_EXTENSION_NAME, body).result()
+    clients.extensions.begin_create(*_cluster_path(cluster), extension_install.DEFAULT_EXTENSION_NAME,
+                                    extension_install.extension_body(cluster)).result()
 
 
 def run_checks(clients: PreflightClients, cluster: ClusterRef, fix: bool, *,
