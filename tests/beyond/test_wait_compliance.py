@@ -209,3 +209,15 @@ def test_failed_provisioning_is_reported_even_with_stale_statuses():
                       "2026-01-01T10:00:00Z", "2026-01-01T10:00:05Z")
     with pytest.raises(DeploymentError, match="quota exceeded"):
         _wait(scripted([failed]))
+
+
+def test_status_reported_in_the_same_second_as_the_change_is_not_stale():
+    from azext_k8s_configuration.compliance_wait import statuses_are_stale
+
+    def config(reported, changed):
+        return {"properties": {"statusUpdatedAt": reported}, "systemData": {"lastModifiedAt": changed}}
+
+    assert not statuses_are_stale(config("2026-05-01T12:00:03Z", "2026-05-01T12:00:03.731Z"))
+    assert not statuses_are_stale(config("2026-05-01T12:00:03.900000Z", "2026-05-01T12:00:03.731Z"))
+    assert statuses_are_stale(config("2026-05-01T12:00:02Z", "2026-05-01T12:00:03.731Z"))
+    assert not statuses_are_stale(config(None, "2026-05-01T12:00:03.731Z"))
