@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--latency-ms", type=int, help="added latency per ARM call")
     faults.add_argument("--fail-next-extension-install", action="store_true",
                         help="the next extension install ends in Failed")
+    faults.add_argument("--deny-registration", choices=["true", "false"],
+                        help="answer provider registration with 403, as for an account without the right")
     _add_data_dir(faults)
     return parser
 
@@ -201,6 +203,8 @@ def cmd_faults(args, data_dir, argv) -> int:
         changes["latency_ms"] = args.latency_ms
     if args.fail_next_extension_install:
         changes["fail_next_extension_install"] = True
+    if args.deny_registration is not None:
+        changes["deny_registration"] = args.deny_registration == "true"
     client = EmulatorClient(data_dir)
     print(json.dumps(client.admin("PUT", "knobs", changes) if changes else client.admin("GET", "knobs"), indent=2))
     return 0

@@ -106,6 +106,12 @@ def missing_registration(namespace: str) -> ArmError:
                     f"Register the namespace (az provider register --namespace {namespace}) and retry.")
 
 
+def registration_forbidden(namespace: str) -> ArmError:
+    return ArmError(403, "AuthorizationFailed",
+                    f"The client does not have authorization to perform action "
+                    f"'{namespace}/register/action' over this subscription.")
+
+
 def conflict(message: str) -> ArmError:
     return ArmError(409, "Conflict", message)
 

@@ -15,6 +15,7 @@ class Knobs:
     codes: list[int] = field(default_factory=lambda: [429, 503])
     latency_ms: int = 0
     fail_next_extension_install: bool = False
+    deny_registration: bool = False   # POST .../register answers 403, as for an account without the right
     page_size: int = 100
 
     def __post_init__(self) -> None:
@@ -63,9 +64,9 @@ def _validated(changes: dict) -> dict:
             if isinstance(value, bool) or not isinstance(value, int) or value < (1 if key == "page_size" else 0):
                 raise ValueError(f"{key} must be a non-negative integer" + (" (at least 1)" if key == "page_size" else ""))
             clean[key] = value
-        elif key == "fail_next_extension_install":
+        elif key in ("fail_next_extension_install", "deny_registration"):
             if not isinstance(value, bool):
-                raise ValueError("fail_next_extension_install must be true or false")
+                raise ValueError(f"{key} must be true or false")
             clean[key] = value
         else:
             raise ValueError(f"unknown knob '{key}'")

@@ -55,6 +55,8 @@ def list_providers(svc: Services, ctx: Ctx) -> Reply:
 def register(svc: Services, ctx: Ctx) -> Reply:
     check_subscription(ctx.params["sub"])
     namespace = _canonical(ctx.params["ns"])
+    if svc.knobs.deny_registration:
+        raise errors.registration_forbidden(namespace)
     if provider_state(svc, namespace) != "Registered":
         svc.store.put_setting(f"provider:{namespace.lower()}",
                               {"state": "Registering", "ready_at": svc.clock() + svc.config.operation_delay})

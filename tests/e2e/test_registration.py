@@ -27,3 +27,18 @@ def test_create_registers_the_provider_on_missing_subscription_registration(tmp_
         again = [c["path"].lower() for c in emu.requests_since(mark)]
         assert not [p for p in again if "/providers/microsoft.kubernetesconfiguration/register" in p
                     or p.endswith("/providers/microsoft.kubernetesconfiguration")]
+
+
+def test_account_that_may_not_register_gets_the_command_for_an_owner(tmp_path):
+    with running_emulator(tmp_path, "--provider-state", "NotRegistered", "--operation-delay", "0.1") as emu:
+        cluster = new_cluster(emu)
+        denied = emu.tool("faults", "--deny-registration", "true")
+        assert denied.returncode == 0, denied.stderr
+        mark = emu.log_mark()
+        result = emu.az("k8s-configuration", "flux", "create", *cluster["args"], "-n", "first", "-u", TUTORIAL_URL,
+                        "--branch", "main", "--kustomization", "name=infra", "path=./infrastructure")
+        assert result.returncode != 0 and "Traceback" not in result.stderr
+        assert "may not register" in result.stderr
+        assert "az provider register --namespace Microsoft.KubernetesConfiguration" in result.stderr
+        writes = [c for c in emu.requests_since(mark) if c["method"] in ("PUT", "PATCH") and c["status"] < 300]
+        assert writes == []  # nothing half-written
