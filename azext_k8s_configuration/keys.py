@@ -28,7 +28,7 @@ def validate_ssh_private_key(data: bytes, flag: str = "--ssh-private-key") -> st
     """Return the key type name ('RSA', 'ECDSA', 'DSA' or 'Ed25519') or raise InvalidArgumentValueError."""
     if b"-----BEGIN" not in data:
         raise _key_error(flag, "is not a PEM or OpenSSH private key (no '-----BEGIN' line)")
-    loader = load_ssh_private_key if b"BEGIN OPENSSH PRIVATE KEY" in data else load_pem_private_key
+    loader = load_ssh_private_key if b"OPENSSH PRIVATE KEY-----" in data else load_pem_private_key
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # DSA deprecation warnings must not reach the user
