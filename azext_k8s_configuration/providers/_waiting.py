@@ -11,11 +11,13 @@ def parse_wait_timeout(value, flag="--wait-timeout"):
     return parse_duration(value if value is not None else "10m", flag)
 
 
-def check_wait_flags(no_wait, wait):
+def wait_seconds_for(no_wait, wait, wait_timeout):
+    """Seconds `--wait` may take (None without --wait); --wait with --no-wait is an error."""
     if no_wait and wait:
         from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
         raise MutuallyExclusiveArgumentError("--wait and --no-wait cannot be used together.",
                                              "Use --wait to wait for compliance, or --no-wait to return at once.")
+    return parse_wait_timeout(wait_timeout) if wait else None
 
 
 def config_fetcher(cmd, cluster, name, missing_ok=False):

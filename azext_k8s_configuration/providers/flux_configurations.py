@@ -63,8 +63,7 @@ def create(cmd, cluster, name, args, *, no_wait=False, dry_run=False, wait=False
         ensure_flux_extension,
     )
     _validate_name(name)
-    _waiting.check_wait_flags(no_wait, wait)
-    wait_seconds = _waiting.parse_wait_timeout(wait_timeout) if wait else None
+    wait_seconds = _waiting.wait_seconds_for(no_wait, wait, wait_timeout)
     body, warnings = build_put_body(args, name)
     _warn_all(warnings)
     if dry_run:
@@ -93,8 +92,7 @@ def _confirm_kind_change(existing, args, yes):
 def update(cmd, cluster, name, args, *, yes=False, no_wait=False, dry_run=False, wait=False, wait_timeout=None):
     from azext_k8s_configuration.body_builder import build_patch_body
     _validate_name(name)
-    _waiting.check_wait_flags(no_wait, wait)
-    wait_seconds = _waiting.parse_wait_timeout(wait_timeout) if wait else None
+    wait_seconds = _waiting.wait_seconds_for(no_wait, wait, wait_timeout)
     existing = get_config(cmd, cluster, name)
     patch, kind_changed, warnings = build_patch_body(args, existing, name)
     _warn_all(warnings)

@@ -81,21 +81,30 @@ def _write(cmd, cluster, name, kustomization_name, spec, *, no_wait, dry_run, wa
     return plain(result)
 
 
-def create(cmd, cluster, name, kustomization_name, args, *, no_wait=False, dry_run=False, wait=False,
-           wait_timeout=None):
+def _create_or_update(cmd, cluster, name, kustomization_name, args, *, check_existing, no_wait, dry_run, wait,
+                      wait_timeout):
+    """One GET, the existence rule of the command, the dependsOn check on the merged view, one PATCH."""
     _validate_names(name, kustomization_name)
-    _waiting.check_wait_flags(no_wait, wait)
-    wait_seconds = _waiting.parse_wait_timeout(wait_timeout) if wait else None
+    wait_seconds = _waiting.wait_seconds_for(no_wait, wait, wait_timeout)
     spec = _spec_from_flags(args, kustomization_name, name)
     existing = _existing(get_config(cmd, cluster, name))
-    if kustomization_name in existing:
-        raise ValidationError(
-            f"Kustomization '{kustomization_name}' already exists on configuration '{name}'.",
-            "Change it with 'az k8s-configuration flux kustomization update', or pick another "
-            "--kustomization-name.")
+    check_existing(existing)
     _validate_dependencies(existing, {kustomization_name: spec})
     return _write(cmd, cluster, name, kustomization_name, spec, no_wait=no_wait, dry_run=dry_run, wait=wait,
                   wait_seconds=wait_seconds)
+
+
+def create(cmd, cluster, name, kustomization_name, args, *, no_wait=False, dry_run=False, wait=False,
+           wait_timeout=None):
+    def must_be_new(existing):
+        if kustomization_name in existing:
+            raise ValidationError(
+                f"Kustomization '{kustomization_name}' already exists on configuration '{name}'.",
+                "Change it with 'az k8s-configuration flux kustomization update', or pick another "
+                "--kustomization-name.")
+
+    return _create_or_update(cmd, cluster, name, kustomization_name, args, check_existing=must_be_new, no_wait=no_wait,
+                             dry_run=dry_run, wait=wait, wait_timeout=wait_timeout)
 
 
 def _missing(name, kustomization_name, existing, action_hint):
@@ -107,17 +116,13 @@ def _missing(name, kustomization_name, existing, action_hint):
 
 def update(cmd, cluster, name, kustomization_name, args, *, no_wait=False, dry_run=False, wait=False,
            wait_timeout=None):
-    _validate_names(name, kustomization_name)
-    _waiting.check_wait_flags(no_wait, wait)
-    wait_seconds = _waiting.parse_wait_timeout(wait_timeout) if wait else None
-    spec = _spec_from_flags(args, kustomization_name, name)
-    existing = _existing(get_config(cmd, cluster, name))
-    if kustomization_name not in existing:
-        raise _missing(name, kustomization_name, existing,
-                       "Add it with 'az k8s-configuration flux kustomization create'.")
-    _validate_dependencies(existing, {kustomization_name: spec})
-    return _write(cmd, cluster, name, kustomization_name, spec, no_wait=no_wait, dry_run=dry_run, wait=wait,
-                  wait_seconds=wait_seconds)
+    def must_exist(existing):
+        if kustomization_name not in existing:
+            raise _missing(name, kustomization_name, existing,
+                           "Add it with 'az k8s-configuration flux kustomization create'.")
+
+    return _create_or_update(cmd, cluster, name, kustomization_name, args, check_existing=must_exist, no_wait=no_wait,
+                             dry_run=dry_run, wait=wait, wait_timeout=wait_timeout)
 
 
 def delete(cmd, cluster, name, kustomization_name, *, yes=False, no_wait=False, dry_run=False):
