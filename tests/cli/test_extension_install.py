@@ -79,3 +79,11 @@ def test_wait_until_ready_times_out_and_fails_on_failed():
         ei.wait_until_ready(lambda n: _ext(n, state="Failed"), ARC, _ext("flux", state="Updating"),
                             timeout_seconds=10, poll_seconds=1, clock=clock, sleep=sleep)
     assert "'Failed'" in failed.value.error_msg
+
+
+@pytest.mark.parametrize("state, code", [("Succeeded", ei.READY), ("Accepted", ei.IN_PROGRESS),
+                                         ("Creating", ei.IN_PROGRESS), ("Updating", ei.IN_PROGRESS),
+                                         ("Running", ei.IN_PROGRESS), ("Deleting", ei.DELETING),
+                                         ("Failed", ei.FAILED), ("Canceled", ei.FAILED), (None, ei.FAILED)])
+def test_extension_state_codes(state, code):
+    assert ei.extension_state(_ext("flux", state=state)) == code
