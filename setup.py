@@ -18,11 +18,12 @@ CLASSIFIERS = [
     "License :: OSI Approved :: MIT License",
 ]
 
-# azure-cli itself provides knack, azure-core, azure-mgmt-core, cryptography and paramiko.
+# azure-cli itself provides knack, azure-core and azure-mgmt-core. Only the two split SDK packages are needed:
+# the deprecated Flux v1 commands call ARM through the fluxConfigurations client's pipeline
+# (providers/_source_control.py) instead of the whole multi-API azure-mgmt-kubernetesconfiguration package.
 DEPENDENCIES = [
     "azure-mgmt-kubernetesconfiguration-fluxconfigurations~=1.0",
     "azure-mgmt-kubernetesconfiguration-extensions~=1.0",
-    "azure-mgmt-kubernetesconfiguration~=3.1",
 ]
 
 with open_file("README.md", "r", encoding="utf-8") as f:

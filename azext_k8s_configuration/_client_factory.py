@@ -32,9 +32,28 @@ def cf_extensions(cli_ctx):
 
 
 def cf_source_control_configurations(cli_ctx):
-    """`source_control_configurations` of the legacy multi-API client, pinned to 2022-03-01 (Flux v1)."""
+    """Flux v1 `sourceControlConfigurations` (2022-03-01) over the fluxConfigurations client's pipeline
+    (see providers/_source_control.py): list/get/begin_delete returning plain dicts."""
+    from azure.cli.core.commands.client_factory import (
+        get_mgmt_service_client,
+        get_subscription_id,
+    )
+    from azure.mgmt.kubernetesconfiguration.fluxconfigurations import (
+        KubernetesConfigurationFluxConfigurationsMgmtClient,
+    )
+
+    from azext_k8s_configuration.providers._source_control import (
+        SourceControlConfigurations,
+    )
+    subscription_id = get_subscription_id(cli_ctx)
+    client = get_mgmt_service_client(cli_ctx, KubernetesConfigurationFluxConfigurationsMgmtClient,
+                                     subscription_id=subscription_id, api_version=FLUX_API_VERSION,
+                                     **RETRY_SETTINGS)
+    return SourceControlConfigurations(client, subscription_id, SOURCE_CONTROL_API_VERSION)
+
+
+def cf_resource_management(cli_ctx):
+    """azure-cli's resource management client (providers, generic resources), with the same retry settings."""
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
-    from azure.mgmt.kubernetesconfiguration import SourceControlConfigurationClient
-    client = get_mgmt_service_client(cli_ctx, SourceControlConfigurationClient,
-                                     api_version=SOURCE_CONTROL_API_VERSION, **RETRY_SETTINGS)
-    return client.source_control_configurations
+    from azure.cli.core.profiles import ResourceType
+    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_RESOURCE_RESOURCES, **RETRY_SETTINGS)

@@ -1,4 +1,4 @@
-"""The built wheel installs with `az extension add --source` into a fresh config dir and runs."""
+"""The built wheel installs with `az extension add --source` into a fresh extension dir, is small, and runs."""
 from __future__ import annotations
 
 import os
@@ -8,8 +8,16 @@ import sys
 from e2e_support import BIN, REPO
 
 SDKS = ["azure-mgmt-kubernetesconfiguration-fluxconfigurations==1.0.0",
-        "azure-mgmt-kubernetesconfiguration-extensions==1.0.0",
-        "azure-mgmt-kubernetesconfiguration==3.1.0"]
+        "azure-mgmt-kubernetesconfiguration-extensions==1.0.0"]
+# What `az extension add` puts in the extension dir (the extension, the two split SDKs and the copies of their
+# dependencies that pip --target always installs), in bytes of file content.
+MAX_INSTALLED_BYTES = 8 * 1024 * 1024
+
+
+def _sizes(root):
+    """(bytes of file content, bytes of disk blocks as `du` counts them)."""
+    stats = [p.lstat() for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
+    return sum(s.st_size for s in stats), sum(s.st_blocks * 512 for s in stats)
 
 
 def test_wheel_installs_with_az_extension_add(tmp_path):
@@ -21,7 +29,9 @@ def test_wheel_installs_with_az_extension_add(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "download", "-q", "-d", str(wheels), *SDKS],
                    check=True, capture_output=True, timeout=600)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "IDENTITY_"))}
-    env.update(AZURE_CONFIG_DIR=str(tmp_path / "az"), AZURE_CORE_COLLECT_TELEMETRY="false",
+    ext_dir = tmp_path / "extensions"
+    env.update(AZURE_CONFIG_DIR=str(tmp_path / "az"), AZURE_EXTENSION_DIR=str(ext_dir),
+               AZURE_CORE_COLLECT_TELEMETRY="false",
                PIP_NO_INDEX="1", PIP_FIND_LINKS=str(wheels), AZURE_EXTENSION_USE_DYNAMIC_INSTALL="no")
 
     def az(*args):
@@ -33,9 +43,20 @@ def test_wheel_installs_with_az_extension_add(tmp_path):
     listed = az("extension", "show", "--name", "k8s-configuration", "-o", "json")
     assert listed.returncode == 0, listed.stderr
     assert '"version": "3.0.0"' in listed.stdout and '"extensionType": "whl"' in listed.stdout
+    installed = ext_dir / "k8s-configuration"
+    content, blocks = _sizes(installed)
+    print(f"installed extension: {content / 2**20:.1f} MiB of files, {blocks / 2**20:.1f} MiB on disk")
+    assert content <= MAX_INSTALLED_BYTES, f"{content / 2**20:.1f} MiB installed"
+    # Only the split SDK packages: not the multi-API package with its 13 API versions.
+    sdk = installed / "azure" / "mgmt" / "kubernetesconfiguration"
+    assert sorted(p.name for p in sdk.iterdir() if p.is_dir()) == ["extensions", "fluxconfigurations"]
+    assert not list(sdk.glob("v20*")) and not (sdk / "__init__.py").exists()
     helped = az("k8s-configuration", "flux", "create", "-h")
     assert helped.returncode == 0, helped.stderr
     assert "--kustomization" in helped.stdout
+    # The deprecated Flux v1 commands load too (their ARM calls need no extra SDK package).
+    legacy = az("k8s-configuration", "show", "-h")
+    assert legacy.returncode == 0 and "Flux v1" in legacy.stdout, legacy.stderr
     # A write with --dry-run validates and prints the request without logging in or calling Azure.
     dry = az("k8s-configuration", "flux", "create", "-g", "rg", "-c", "arc", "-t", "connectedClusters", "-n", "cfg",
              "-u", "https://github.com/Azure/gitops-flux2-kustomize-helm-mt", "--branch", "main",
