@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .inventory import find_object
 from .kustomize import BuildError, parse_document, split_documents
 from .substitute import substitute, substitution_disabled
+from .verify import essential_spec
 
 MANAGED_SOURCE_ANNOTATION = "clusterconfig.azure.com/use-managed-source"
 CLUSTER_SCOPED_KINDS = {
@@ -70,12 +71,17 @@ def _object_data(obj: dict) -> dict[str, str]:
     return data
 
 
+def _managed(obj: dict, ctx: ApplyContext) -> bool:
+    """The HelmRelease takes its chart from the configuration's own GitRepository (Azure's managed source)."""
+    annotations = obj["metadata"].get("annotations") or {}
+    return str(annotations.get(MANAGED_SOURCE_ANNOTATION, "")).lower() == "true" and ctx.source_kind == "GitRepository"
+
+
 def _helm(obj: dict, ctx: ApplyContext, previous: dict | None) -> dict:
     spec = obj.get("spec") or {}
-    annotations = obj["metadata"].get("annotations") or {}
     chart_spec = ((spec.get("chart") or {}).get("spec")) or {}
     namespace = obj["metadata"]["namespace"]
-    if str(annotations.get(MANAGED_SOURCE_ANNOTATION, "")).lower() == "true" and ctx.source_kind == "GitRepository":
+    if _managed(obj, ctx):
         chart_spec = {**chart_spec, "sourceRef": {"kind": "GitRepository", "name": ctx.config_name, "namespace": ctx.namespace}}
     if spec.get("chartRef"):
         ref = spec["chartRef"]
@@ -122,9 +128,15 @@ def _entry(obj: dict, ctx: ApplyContext, previous_inventory: list[dict]) -> dict
     }
     if kind in ("ConfigMap", "Secret"):
         entry["data"] = _object_data(obj)
+    spec = essential_spec(obj)
+    if spec is not None:
+        entry["spec"] = spec
     if kind == "HelmRelease":
         previous = next((e for e in previous_inventory if e["kind"] == kind and e["namespace"] == entry["namespace"] and e["name"] == entry["name"]), None)
         entry["helm"] = _helm(obj, ctx, previous)
+        if _managed(obj, ctx) and isinstance((entry.get("spec") or {}).get("chart"), dict):
+            chart = entry["spec"]["chart"]
+            entry["spec"]["chart"] = {**chart, "spec": {**(chart.get("spec") or {}), "sourceRef": entry["helm"]["sourceRef"]}}
     if kind == "HelmRepository":
         entry["url"] = str((obj.get("spec") or {}).get("url") or "")
     return entry

@@ -12,6 +12,7 @@ from .extension import disabled_message, enabled_controllers
 from .inventory import drop_kustomization, merge_applied
 from .kustomize import (
     BuildError,
+    Deadline,
     build,
     build_generated,
     ensure_kustomization,
@@ -39,8 +40,12 @@ from .statuses import (
     to_status,
 )
 from .urls import scrub
+from .verify import Finding, manifest_of, verify_objects
 
 STATE_VERSION = 1
+# Objects one configuration may hold on the emulated cluster (its inventory is kept in the store).
+MAX_OBJECTS = 25_000
+NO_NETWORK = "the emulated cluster has no network"
 
 
 def _suspended(props: dict, state: dict, now: str, digest: str) -> tuple[dict, dict]:
@@ -79,6 +84,15 @@ class _Run:
         self.inventory: list[dict] = list(state.get("inventory") or [])
         self.results: dict[str, Result] = {}
         self.secrets = protected_secrets(self.props)
+        self.findings: dict[tuple[str, str, str], list[Finding]] = {}
+
+    def verify(self, helm_repos: dict) -> None:
+        """Check the Flux objects on the emulated cluster the way the controllers would (no network)."""
+        own_source = {"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": source_kind(self.props),
+                      "metadata": {"name": self.name, "namespace": self.namespace}}
+        objects = [own_source, *(manifest_of(e) for e in self.inventory)]
+        for finding in verify_objects(objects, chart_repos=helm_repos):
+            self.findings.setdefault((finding.kind, finding.namespace, finding.name), []).append(finding)
 
     def full_name(self, k: str) -> str:
         return f"{self.name}-{k}"
@@ -88,17 +102,22 @@ class _Run:
 
     def apply(self, k: str, spec: dict) -> Result:
         assert self.source.tree is not None and self.source.revision is not None
+        deadline = Deadline(float(spec.get("timeoutInSeconds") or 600))
         try:
             directory = resolve_path(self.source.tree, str(spec.get("path") or ""))
-            generated = ensure_kustomization(directory)
-            output = build_generated(directory, generated) if generated is not None else None
+            generated = ensure_kustomization(directory, deadline)
+            output = build_generated(directory, generated, deadline) if generated is not None else None
             if output is None:
-                output = build(directory, self.source.tree, float(spec.get("timeoutInSeconds") or 600))
+                output = build(directory, self.source.tree, deadline.left())
             postbuild = spec.get("postBuild")
             variables = resolve_variables(postbuild, self.inventory, self.namespace) if postbuild else None
             ctx = ApplyContext(self.name, self.namespace, self.props.get("scope") or "cluster",
                                source_kind(self.props), k, variables)
             applied = objects_from_build(output, ctx, self.inventory)
+            held = sum(1 for e in self.inventory if e.get("kustomization") != k) + len(applied)
+            if held > MAX_OBJECTS:
+                raise BuildError(f"the configuration would hold {held} objects; the emulated cluster keeps at most "
+                                 f"{MAX_OBJECTS} per configuration")
         except BuildError as exc:
             return self.result(k, NON_COMPLIANT, "BuildFailed", scrub(str(exc), self.secrets))
         except OSError as exc:
@@ -125,27 +144,49 @@ class _Run:
                                    f"dependency '{self.namespace}/{self.full_name(str(dep))}' is not ready", "False")
         return self.apply(k, spec)
 
-    def object_result(self, entry: dict) -> Result:
+    def object_result(self, entry: dict, helm_repos: dict) -> Result:
         kind, ns, name = entry["kind"], entry["namespace"], entry["name"]
         base = {"kind": kind, "name": name, "namespace": ns, "applied_by": entry.get("appliedBy")}
+        findings = self.findings.get((kind, ns, name)) or []
+        helm_props = None
         if kind == "HelmRelease":
             helm = entry.get("helm") or {}
-            props = {"lastRevisionApplied": helm.get("revision"), "helmChartRef": helm.get("chartRef"),
-                     "failureCount": 0, "installFailureCount": 0, "upgradeFailureCount": 0}
+            helm_props = {"lastRevisionApplied": helm.get("revision"), "helmChartRef": helm.get("chartRef"),
+                          "failureCount": 0, "installFailureCount": 0, "upgradeFailureCount": 0}
             if not self.controllers["helm-controller"]:
-                props["lastRevisionApplied"] = None
-                return Result(**base, compliance=PENDING, reason="ControllerDisabled", helm=props,
+                helm_props["lastRevisionApplied"] = None
+                return Result(**base, compliance=PENDING, reason="ControllerDisabled", helm=helm_props,
                               message=disabled_message("helm-controller", "the HelmRelease is not reconciled"))
+            if findings:
+                helm_props = {**helm_props, "lastRevisionApplied": None, "failureCount": 1, "installFailureCount": 1}
+        if findings:
+            message = "; ".join(f.message for f in findings)
+            return Result(**base, compliance=NON_COMPLIANT, reason=findings[0].reason, message=message, helm=helm_props)
+        if kind == "HelmRelease":
+            helm = entry.get("helm") or {}
             src = helm.get("sourceRef") or {}
+            local = src.get("kind") == "HelmRepository" and self._local_chart_repo(src, helm_repos)
+            checked = "version resolved in the local chart repository index" if local else "version range valid"
             message = (f"Helm chart '{helm.get('chart')}@{helm.get('version')}' from {src.get('kind')} "
-                       f"'{src.get('namespace')}/{src.get('name')}' is recorded; the emulator does not install Helm charts")
-            return Result(**base, compliance=COMPLIANT, reason="ChartRecorded", message=message, helm=props)
-        if kind == "HelmRepository":
-            message = f"HelmRepository '{entry.get('url')}' is recorded; the emulator does not download chart indexes"
+                       f"'{src.get('namespace')}/{src.get('name')}': source found, {checked}; chart not downloaded "
+                       f"or installed: {NO_NETWORK}")
+            return Result(**base, compliance=COMPLIANT, reason="ChartRecorded", message=message, helm=helm_props)
+        if kind in ("HelmRepository", "OCIRepository", "Bucket", "GitRepository") and entry.get("spec") is not None:
+            url = entry.get("url") or (entry.get("spec") or {}).get("url") or (entry.get("spec") or {}).get("endpoint")
+            local = kind == "HelmRepository" and str(url or "").rstrip("/") in {k.rstrip("/") for k in helm_repos}
+            fetched = "index read from the local chart repository" if local else f"nothing fetched: {NO_NETWORK}"
+            message = f"{kind} '{url}': URL well-formed; {fetched}"
             return Result(**base, compliance=COMPLIANT, reason="Succeeded", message=message)
         applied_by = entry.get("appliedBy") or {}
         message = f"{kind} applied by Kustomization '{applied_by.get('namespace')}/{applied_by.get('name')}'"
         return Result(**base, compliance=COMPLIANT, reason="Applied", message=message)
+
+    def _local_chart_repo(self, src: dict, helm_repos: dict) -> bool:
+        for entry in self.inventory:
+            if (entry["kind"], entry["namespace"], entry["name"]) == ("HelmRepository", src.get("namespace"), src.get("name")):
+                url = str((entry.get("spec") or {}).get("url") or entry.get("url") or "").rstrip("/")
+                return url in {k.rstrip("/") for k in helm_repos}
+        return False
 
 
 def reconcile(config: dict, flux_extension: dict | None, state: dict | None, now: datetime,
@@ -173,7 +214,9 @@ def reconcile(config: dict, flux_extension: dict | None, state: dict | None, now
         for k in order:
             run.results[k] = run.kustomization(k, kustomizations[k] or {}, problems.get(k))
     k_results = [run.results[k] for k in kustomizations if k in run.results]
-    object_results = [run.object_result(e) for e in run.inventory if not e.get("orphaned")]
+    helm_repos = dict(getattr(settings, "helm_repos", None) or {})
+    run.verify(helm_repos)
+    object_results = [run.object_result(e, helm_repos) for e in run.inventory if not e.get("orphaned")]
     results = [source_result, *k_results, *object_results]
     statuses = [to_status(r, state.get("conditions") or {}, ts) for r in results]
     compliance = overall_compliance(results)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import proc
 
 _ASKPASS = """#!/bin/sh
 case "$1" in
@@ -13,7 +13,7 @@ case "$1" in
   *) printf '%s\\n' "$K8SCFG_GIT_PASSWORD" ;;
 esac
 """
-_KEEP_ENV = ("PATH", "HOME", "TMPDIR", "SYSTEMROOT")
+MAX_GIT_OUTPUT = 64 * 1024 * 1024
 
 
 class GitCommandError(Exception):
@@ -48,13 +48,9 @@ def askpass_script(cache_dir: Path) -> Path:
 
 
 def git_env(auth: GitAuth | None, cache_dir: Path) -> dict[str, str]:
-    env = {k: os.environ[k] for k in _KEEP_ENV if k in os.environ}
+    env = proc.isolated_env(cache_dir / "home")
     env.update(
         {
-            "LC_ALL": "C",
-            "GIT_TERMINAL_PROMPT": "0",
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_GLOBAL": os.devnull,
             "GIT_ALLOW_PROTOCOL": "file:http:https",
             "GIT_HTTP_LOW_SPEED_LIMIT": "1",
             "GIT_HTTP_LOW_SPEED_TIME": "60",
@@ -81,15 +77,22 @@ def _summary(stderr: str) -> str:
     return "; ".join(lines[:3]) or "git exited with an error"
 
 
+def _verb(args: list[str]) -> str:
+    rest = args[2:] if args[:1] == ["--git-dir"] else args
+    return rest[0] if rest else ""
+
+
 def run_git(args: list[str], env: dict[str, str], timeout: float, binary: bool = False) -> str | bytes:
     """Run ``git -c credential.helper= ARGS``; returns stdout, raises GitCommandError with git's message."""
-    cmd = ["git", "-c", "credential.helper=", "-c", "safe.directory=*", *args]
+    cmd = ["git", "-c", "credential.helper=", "-c", "safe.directory=*", "-c", "core.symlinks=true", *args]
     try:
-        proc = subprocess.run(cmd, env=env, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+        done = proc.run(cmd, env, timeout, MAX_GIT_OUTPUT)
     except FileNotFoundError as exc:
         raise GitCommandError("the git command is not installed or not on PATH") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise GitCommandError(f"git {args[0] if args else ''} timed out after {int(timeout)}s") from exc
-    if proc.returncode != 0:
-        raise GitCommandError(_summary(proc.stderr.decode("utf-8", "replace")))
-    return proc.stdout if binary else proc.stdout.decode("utf-8", "replace")
+    except proc.Timeout as exc:
+        raise GitCommandError(f"git {_verb(args)} timed out after {timeout:g}s and was stopped") from exc
+    except proc.OutputTooLarge as exc:
+        raise GitCommandError(f"git {_verb(args)}: {exc}") from exc
+    if done.returncode != 0:
+        raise GitCommandError(_summary(done.stderr.decode("utf-8", "replace")))
+    return done.stdout if binary else done.stdout.decode("utf-8", "replace")

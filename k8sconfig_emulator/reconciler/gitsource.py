@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import shutil
 import tarfile
 import threading
@@ -13,6 +12,8 @@ from pathlib import Path
 from .gitcmd import GitAuth, GitCommandError, git_env, run_git
 from .semver import SemverError, best_match
 
+MAX_TREE_FILES = 200_000
+MAX_TREE_BYTES = 1024 * 1024 * 1024
 _FETCH_SPECS = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]
 
 
@@ -26,14 +27,14 @@ class Revision:
     sha: str
 
     @property
-    def synced_id(self) -> str:
-        """The ARM ``sourceSyncedCommitId`` form: ``<branch>/<sha>``."""
-        return f"{self.ref_name}/{self.sha}"
+    def artifact(self) -> str:
+        """Flux 2.x's revision form: ``<branch or tag>@sha1:<sha>``, ``sha1:<sha>`` for a pinned commit."""
+        return f"sha1:{self.sha}" if self.ref_name == "HEAD" else f"{self.ref_name}@sha1:{self.sha}"
 
     @property
-    def artifact(self) -> str:
-        """Flux's artifact revision form: ``<branch>@sha1:<sha>``."""
-        return f"{self.ref_name}@sha1:{self.sha}"
+    def synced_id(self) -> str:
+        """``sourceSyncedCommitId``: the same Flux 2.x revision form as every status message."""
+        return self.artifact
 
 
 _LOCKS: dict[Path, threading.Lock] = {}
@@ -83,7 +84,7 @@ def resolve_ref(mirror: Path, ref: dict | None, cache_dir: Path) -> Revision:
         sha = _peel(mirror, commit, env) if all(c in "0123456789abcdefABCDEF" for c in commit) else None
         if not sha:
             raise RefError(f"unable to resolve commit object for '{commit}': object not found")
-        return Revision("HEAD", sha)
+        return Revision(str(ref.get("branch") or "HEAD"), sha)  # Flux: main@sha1:<sha>, or sha1:<sha> alone
     if ref.get("semver"):
         tags = run_git(["--git-dir", str(mirror), "for-each-ref", "--format=%(refname:strip=2)", "refs/tags"], env, 30)
         try:
@@ -106,9 +107,28 @@ def resolve_ref(mirror: Path, ref: dict | None, cache_dir: Path) -> Revision:
     return Revision(branch, sha)
 
 
+class TreeTooLarge(Exception):
+    """The revision has more files or bytes than the emulated cluster accepts."""
+
+
 def export_tree(mirror: Path, sha: str, dest: Path, cache_dir: Path, timeout: float) -> None:
-    """Write the files of commit ``sha`` into ``dest`` (a fresh directory)."""
-    data = run_git(["--git-dir", str(mirror), "archive", "--format=tar", sha], git_env(None, cache_dir), timeout, binary=True)
+    """Write the files of commit ``sha`` into ``dest`` (a fresh directory); raises TreeTooLarge.
+
+    Links that point outside ``dest`` are refused (tarfile's data filter); the archive goes through a file."""
+    archive = dest.with_name(dest.name + ".tar")
+    run_git(["--git-dir", str(mirror), "archive", "--format=tar", f"--output={archive}", sha],
+            git_env(None, cache_dir), timeout)
     dest.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
-        tar.extractall(dest, filter="data")
+    try:
+        with tarfile.open(archive, mode="r:") as tar:
+            members, size = [], 0
+            for member in tar:
+                members.append(member)
+                size += member.size
+                if len(members) > MAX_TREE_FILES:
+                    raise TreeTooLarge(f"the revision has more than {MAX_TREE_FILES} files")
+                if size > MAX_TREE_BYTES:
+                    raise TreeTooLarge(f"the files of the revision are larger than {MAX_TREE_BYTES // 2**20} MiB")
+            tar.extractall(dest, members=members, filter="data")
+    finally:
+        archive.unlink(missing_ok=True)

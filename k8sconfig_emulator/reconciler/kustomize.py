@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
+import time
 from pathlib import Path, PurePosixPath
 
 import yaml
+
+from . import confine, proc, yamlsafe
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -16,9 +18,9 @@ _DOC_SPLIT_RE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 # kubectl logs through klog: E1127 13:30:49.757252   10667 run.go:72] "command failed" err="..."
 _KLOG_RE = re.compile(r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "[^"]*" err="(?P<err>.*)"\s*$')
 
-
-# libyaml's loader when PyYAML has it (several times faster on large repositories)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_MANIFEST_FILE_BYTES = 16 * 1024 * 1024
+MAX_BUILD_OUTPUT = 64 * 1024 * 1024
+_LOADER = yamlsafe.LOADER
 # kustomize's legacy output order: these kinds first, in this order; webhooks last; the rest in between
 _ORDER_FIRST = ("Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
                 "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret",
@@ -51,6 +53,8 @@ def resolve_path(tree: Path, path: str) -> Path:
     target = tree.joinpath(*rel.parts) if rel.parts else tree
     if not target.is_dir():
         raise BuildError(f"kustomization path not found: stat {path}: no such file or directory")
+    if not target.resolve().is_relative_to(tree.resolve()):
+        raise BuildError(f"kustomization path '{path}' leads out of the repository through a symbolic link")
     return target
 
 
@@ -58,37 +62,68 @@ def _has_kustomization(directory: Path) -> bool:
     return any((directory / name).is_file() for name in KUSTOMIZATION_FILES)
 
 
-def _is_manifest(file: Path) -> bool:
+class Deadline:
+    """The time a reconcile step must end by (its timeoutInSeconds), checked between files."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.end:
+            raise BuildError(f"kustomize build failed: timed out after {self.seconds:g}s")
+
+    def left(self) -> float:
+        return max(self.end - time.monotonic(), 0.1)
+
+
+def _is_manifest(file: Path, root: Path) -> bool:
     try:
-        docs = list(yaml.load_all(file.read_text(encoding="utf-8"), Loader=_LOADER))
+        docs = yamlsafe.load_all(file.read_text(encoding="utf-8"), MAX_MANIFEST_FILE_BYTES)
+    except yamlsafe.YamlLimitError as exc:
+        raise BuildError(f"{file.relative_to(root).as_posix()}: {exc}") from exc
     except (yaml.YAMLError, UnicodeDecodeError):
         return False
     docs = [d for d in docs if d is not None]
     return bool(docs) and all(isinstance(d, dict) and "apiVersion" in d and "kind" in d for d in docs)
 
 
-def _resources(directory: Path, root: Path) -> list[str]:
+def _inside(entry: Path, root: Path) -> bool:
+    """A regular file, or a symbolic link to a file inside ``root`` (links are never followed out of the tree)."""
+    if not entry.is_symlink():
+        return True
+    try:
+        return entry.resolve(strict=True).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # dangling link, or a loop
+        return False
+
+
+def _resources(directory: Path, root: Path, deadline: Deadline | None = None) -> list[str]:
     out: list[str] = []
     for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+        if deadline is not None:
+            deadline.check()
         if entry.name.startswith("."):
             continue
+        if entry.is_symlink() and entry.is_dir():
+            continue  # like Flux's generator, which walks the tree without following directory links
         if entry.is_dir():
             if _has_kustomization(entry):
                 out.append(entry.relative_to(root).as_posix())
             else:
-                out.extend(_resources(entry, root))
-        elif entry.suffix in _MANIFEST_SUFFIXES and _is_manifest(entry):
+                out.extend(_resources(entry, root, deadline))
+        elif entry.suffix in _MANIFEST_SUFFIXES and entry.is_file() and _inside(entry, root) and _is_manifest(entry, root):
             out.append(entry.relative_to(root).as_posix())
     return out
 
 
-def ensure_kustomization(directory: Path) -> list[str] | None:
+def ensure_kustomization(directory: Path, deadline: Deadline | None = None) -> list[str] | None:
     """Write a kustomization.yaml listing every manifest below ``directory`` when it has none.
 
     Returns the resources it listed, or None when the directory had its own kustomization."""
     if _has_kustomization(directory):
         return None
-    resources = _resources(directory, directory)
+    resources = _resources(directory, directory, deadline)
     body = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": resources}
     (directory / "kustomization.yaml").write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
     return resources
@@ -107,7 +142,7 @@ def _legacy_order(obj: dict) -> tuple:
     return rank, f"{group or '~G'}_{version}_{kind}", meta.get("namespace") or "~X", str(meta["name"])
 
 
-def build_generated(directory: Path, resources: list[str]) -> str | None:
+def build_generated(directory: Path, resources: list[str], deadline: Deadline | None = None) -> str | None:
     """What kustomize prints for a generated kustomization whose resources are all plain manifest files: the
     same documents in kustomize's legacy order, computed here in linear time (kustomize itself slows down badly
     with thousands of files). None when a resource is a directory with its own kustomization."""
@@ -115,8 +150,10 @@ def build_generated(directory: Path, resources: list[str]) -> str | None:
         return None
     ordered: dict[tuple, tuple[tuple, str]] = {}
     for rel in resources:
+        if deadline is not None:
+            deadline.check()
         for doc in split_documents((directory / rel).read_text(encoding="utf-8")):
-            obj = parse_document(doc)
+            obj = parse_document(doc, rel)
             key = _legacy_order(obj)
             if key in ordered:
                 raise BuildError(f"may not add resource with an already registered id: {obj['kind']} "
@@ -137,21 +174,31 @@ def _clean_stderr(stderr: str, tree: Path) -> str:
 
 
 def build(directory: Path, tree: Path, timeout: float) -> str:
-    """Run the kustomize build of ``directory``; raises BuildError with kustomize's own message."""
+    """Run the kustomize build of ``directory``, confined to ``tree``; raises BuildError with kustomize's message.
+
+    Like Flux: nothing outside the repository is read (checked first, then kustomize's root-only load
+    restrictor), no remote bases, and kustomize runs with a scratch HOME and none of the host's git, ssh or
+    proxy settings and credentials. On timeout the whole process group is killed."""
     cmd = kustomize_command()
     if cmd is None:
         raise BuildError("neither kustomize nor kubectl was found on PATH: install kubectl (or the kustomize binary) to build kustomizations")
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "TMPDIR")}
-    env["LC_ALL"] = "C"
     try:
-        proc = subprocess.run([*cmd, str(directory)], capture_output=True, timeout=timeout, env=env, check=False, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired as exc:
-        raise BuildError(f"kustomize build failed: timed out after {int(timeout)}s") from exc
+        confine.check_tree(directory, tree)
+    except confine.ConfineError as exc:
+        raise BuildError(f"kustomize build failed: {exc}") from exc
+    env = proc.isolated_env(tree.parent / "home")
+    try:
+        done = proc.run([*cmd, "--load-restrictor", "LoadRestrictionsRootOnly", str(directory)], env, timeout,
+                        MAX_BUILD_OUTPUT, cwd=tree)
+    except proc.Timeout as exc:
+        raise BuildError(f"kustomize build failed: {exc}; the build was stopped") from exc
+    except proc.OutputTooLarge as exc:
+        raise BuildError(f"kustomize build failed: {exc}") from exc
     except OSError as exc:
         raise BuildError(f"kustomize build failed: {exc.strerror}") from exc
-    if proc.returncode != 0:
-        raise BuildError("kustomize build failed: " + _clean_stderr(proc.stderr.decode("utf-8", "replace"), tree))
-    return proc.stdout.decode("utf-8", "replace")
+    if done.returncode != 0:
+        raise BuildError("kustomize build failed: " + _clean_stderr(done.stderr.decode("utf-8", "replace"), tree))
+    return done.stdout.decode("utf-8", "replace")
 
 
 def split_documents(text: str) -> list[str]:
@@ -159,12 +206,14 @@ def split_documents(text: str) -> list[str]:
     return [doc for doc in _DOC_SPLIT_RE.split(text) if doc.strip()]
 
 
-def parse_document(doc: str) -> dict:
-    """One Kubernetes object; raises BuildError when the document is not one."""
+def parse_document(doc: str, where: str = "kustomize output") -> dict:
+    """One Kubernetes object; raises BuildError when the document is not one (or is too large)."""
     try:
-        obj = yaml.load(doc, Loader=_LOADER)
+        obj = yamlsafe.load(doc)
+    except yamlsafe.YamlLimitError as exc:
+        raise BuildError(f"{where}: {exc}") from exc
     except yaml.YAMLError as exc:
-        raise BuildError(f"kustomize output is not valid YAML: {exc}") from exc
+        raise BuildError(f"{where} is not valid YAML: {exc}") from exc
     if not isinstance(obj, dict) or not obj.get("apiVersion") or not obj.get("kind"):
         raise BuildError("kustomize output contains a document without apiVersion and kind")
     if not isinstance(obj.get("metadata"), dict) or not obj["metadata"].get("name"):

@@ -11,3 +11,4 @@ class ReconcilerSettings:
     cache_dir: Path  # git mirrors and temporary work trees
     git_insteadof: list[tuple[str, str]] = field(default_factory=list)  # (prefix, replacement), like url.X.insteadOf
     git_repos: dict[str, Path] = field(default_factory=dict)  # NAME -> local repo served at /git/NAME
+    helm_repos: dict[str, Path] = field(default_factory=dict)  # chart repository URL -> directory with index.yaml

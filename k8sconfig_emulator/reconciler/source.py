@@ -13,6 +13,7 @@ from .gitcmd import GitAuth, GitCommandError
 from .gitsource import (
     RefError,
     Revision,
+    TreeTooLarge,
     export_tree,
     fetch_mirror,
     mirror_lock,
@@ -139,8 +140,11 @@ def fetch_source(props: dict, settings: ReconcilerSettings, scratch: Path) -> So
             export_tree(mirror, revision.sha, tree, settings.cache_dir, timeout)
     except GitCommandError as exc:
         return failed(exc.detail)
-    except RefError as exc:
+    except (RefError, TreeTooLarge) as exc:
         return failed(str(exc))
+    except tarfile.FilterError as exc:
+        return failed(f"the repository has a link that leads out of it: '{exc.tarinfo.name}'; "
+                      "links are never followed out of the repository")
     except (OSError, tarfile.TarError) as exc:
         return failed(f"cannot write the work tree: {exc}")
     return SourceOutcome(True, "Succeeded", f"stored artifact for revision '{revision.artifact}'", revision, tree)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 COMPLIANT, NON_COMPLIANT, PENDING, SUSPENDED = "Compliant", "Non-Compliant", "Pending", "Suspended"
+# Bounds on what one configuration stores and every GET returns
+MAX_MESSAGE = 2000
+MAX_ERROR_MESSAGE = 8000
 _READY_STATUS = {COMPLIANT: "True", NON_COMPLIANT: "False", PENDING: "Unknown"}
 
 
@@ -25,6 +28,13 @@ class Result:
         return f"{self.kind}/{self.namespace}/{self.name}"
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying so."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 40] + f" ... ({len(text) - limit + 40} more characters)"
+
+
 def to_status(result: Result, previous_conditions: dict, now: str) -> dict:
     status = result.ready_status or _READY_STATUS.get(result.compliance, "Unknown")
     before = previous_conditions.get(result.key) or {}
@@ -38,7 +48,7 @@ def to_status(result: Result, previous_conditions: dict, now: str) -> dict:
         "statusConditions": [
             {
                 "lastTransitionTime": when or now,
-                "message": result.message,
+                "message": clip(result.message, MAX_MESSAGE),
                 "reason": result.reason,
                 "status": status,
                 "type": "Ready",
@@ -71,4 +81,5 @@ def overall_compliance(results: list[Result]) -> str:
 
 def error_summary(results: list[Result]) -> str:
     failed = [r for r in results if r.compliance == NON_COMPLIANT]
-    return "; ".join(f"{r.kind} '{r.namespace}/{r.name}': {r.message}" for r in failed)
+    return clip("; ".join(f"{r.kind} '{r.namespace}/{r.name}': {clip(r.message, MAX_MESSAGE)}" for r in failed),
+                MAX_ERROR_MESSAGE)

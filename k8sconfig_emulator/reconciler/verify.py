@@ -307,6 +307,37 @@ def _kustomization_findings(obj: dict, cluster: _Cluster) -> list[Finding]:
     return []
 
 
+_ESSENTIAL = {
+    "HelmRelease": ("chart", "chartRef", "valuesFrom", "dependsOn"),
+    "HelmRepository": ("url", "type"),
+    "GitRepository": ("url",),
+    "OCIRepository": ("url",),
+    "Bucket": ("endpoint", "bucketName"),
+    "HelmChart": ("sourceRef", "chart", "version"),
+    "Kustomization": ("sourceRef",),
+}
+FLUX_GROUPS = ("source.toolkit.fluxcd.io", "helm.toolkit.fluxcd.io", "kustomize.toolkit.fluxcd.io")
+
+
+def essential_spec(obj: dict) -> dict | None:
+    """The part of a Flux object's spec verify_objects reads (small enough to keep in the inventory)."""
+    if _group(obj) not in FLUX_GROUPS:
+        return None
+    spec = _spec(obj)
+    return {k: spec[k] for k in _ESSENTIAL.get(str(obj.get("kind") or ""), ()) if k in spec}
+
+
+def manifest_of(entry: dict) -> dict:
+    """An inventory entry back in manifest shape, as much as verify_objects needs."""
+    obj = {"apiVersion": entry.get("apiVersion"), "kind": entry.get("kind"),
+           "metadata": {"name": entry.get("name"), "namespace": entry.get("namespace") or ""}}
+    if entry.get("spec") is not None:
+        obj["spec"] = entry["spec"]
+    if entry.get("data") is not None:
+        obj["data"] = entry["data"]
+    return obj
+
+
 def verify_objects(objects: list[dict], *, chart_repos: dict[str, Path] | None = None) -> list[Finding]:
     """Findings for every object the real Flux controllers would refuse, in the order of ``objects``."""
     cluster = _Cluster(objects)

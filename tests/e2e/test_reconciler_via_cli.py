@@ -13,7 +13,7 @@ from flux_e2e_helpers import FLUX, flux_writes, props, statuses_by_kind
 
 INFRA = ["-k", "name=infra", "path=./infrastructure", "prune=true"]
 APPS = ["-k", "name=apps", "path=./apps/staging", "prune=true", "dependsOn=infra"]
-# az is given far longer than the emulator needs, but far less than --wait-timeout: a --wait that does not
+# az is given far longer than the emulator needs, but far less than --compliance-timeout: a --wait-for-compliance that does not
 # finish on its own (stuck on a stale or failed status) makes the subprocess time out and the test fail.
 AZ_TIMEOUT = 120
 
@@ -24,7 +24,7 @@ def _unique(prefix: str) -> str:
 
 def _create(emu, cluster, name, url, *args):
     return emu.az(*FLUX, "create", *cluster["args"], "-n", name, "-u", url, *args,
-                  "--wait", "--wait-timeout", "10m", timeout=AZ_TIMEOUT)
+                  "--wait-for-compliance", "--compliance-timeout", "10m", timeout=AZ_TIMEOUT)
 
 
 def _cluster_objects(emu, cluster):
@@ -45,10 +45,10 @@ def test_git_references_select_the_right_commit(repo_emulator, repo_cluster, git
     head = repo.head()
 
     expected = {
-        "tag": (["--tag", "v1.0.0"], f"v1.0.0/{first}"),
-        "semver": (["--semver", ">=1.0.0 <2.0.0"], f"v1.2.0/{second}"),
+        "tag": (["--tag", "v1.0.0"], f"v1.0.0@sha1:{first}"),
+        "semver": (["--semver", ">=1.0.0 <2.0.0"], f"v1.2.0@sha1:{second}"),
         "commit": (["--commit", first], first),
-        "branch": (["--branch", "main"], f"main/{head}"),
+        "branch": (["--branch", "main"], f"main@sha1:{head}"),
     }
     mark = repo_emulator.log_mark()
     for ref, (flags, synced) in expected.items():
@@ -96,7 +96,7 @@ def test_new_commit_prunes_and_delete_removes_the_inventory(repo_emulator, repo_
 
     def synced():
         shown = repo_emulator.az(*FLUX, "show", *repo_cluster["args"], "-n", "prune").ok().json
-        return shown if props(shown).get("sourceSyncedCommitId") == f"main/{sha}" else None
+        return shown if props(shown).get("sourceSyncedCommitId") == f"main@sha1:{sha}" else None
 
     synced_cfg = wait_until(synced, timeout=60)
     assert props(synced_cfg)["complianceState"] == "Compliant"
@@ -127,7 +127,7 @@ def test_suspend_and_resume(repo_emulator, repo_cluster):
     assert waited.returncode == 1 and "is suspended" in waited.stderr and "--suspend false" in waited.stderr
 
     resumed = repo_emulator.az(*FLUX, "update", *repo_cluster["args"], "-n", "pausable", "--suspend", "false",
-                               "--yes", "--wait", "--wait-timeout", "10m", timeout=AZ_TIMEOUT).ok().json
+                               "--yes", "--wait-for-compliance", "--compliance-timeout", "10m", timeout=AZ_TIMEOUT).ok().json
     assert props(resumed)["suspend"] is False and props(resumed)["complianceState"] == "Compliant"
 
 

@@ -44,7 +44,7 @@ def test_tutorial_create_show_list_delete(emulator, cluster):
 
     cfg = wait_until(lambda: _compliant(emulator, cluster), timeout=60)
     sha = _git(emulator.demo_repo, "rev-parse", "HEAD")
-    assert cfg["properties"]["sourceSyncedCommitId"] == f"main/{sha}"
+    assert cfg["properties"]["sourceSyncedCommitId"] == f"main@sha1:{sha}"
 
     kustomizations = emulator.az(*FLUX, "kustomization", "list", *cluster["args"], "-n", "cluster-config").ok().json
     assert set(kustomizations) == {"infra", "apps"}
@@ -59,7 +59,7 @@ def test_tutorial_create_show_list_delete(emulator, cluster):
     assert {"nginx", "podinfo", "redis"} <= by_kind["Namespace"]
     infra = next(o for o in objects if o["kind"] == "Kustomization" and o["name"] == "cluster-config-infra")
     ready = next(c for c in infra["statusConditions"] if c["type"] == "Ready")
-    assert ready["message"] == f"Applied revision: main/{sha}"
+    assert ready["message"] == f"Applied revision: main@sha1:{sha}"
 
     table = emulator.az(*FLUX, "show", *cluster["args"], "-n", "cluster-config", "-o", "table").ok().stdout
     assert "cluster-config" in table and "Compliant" in table

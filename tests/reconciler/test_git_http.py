@@ -80,20 +80,20 @@ def test_reconcile_from_http_server_picks_up_new_commits(demo_repo, settings) ->
         assert status["complianceState"] == "Compliant", status["errorMessage"]
         new_sha = demo_repo.commit("another")
         status, _ = reconcile(config, None, state, NOW, settings)
-        assert status["sourceSyncedCommitId"] == f"main/{new_sha}"
+        assert status["sourceSyncedCommitId"] == f"main@sha1:{new_sha}"
 
 
 @pytest.mark.parametrize("password_ok", [True, False])
 def test_https_user_and_key_are_sent_via_askpass(demo_repo, settings, monkeypatch, password_ok: bool) -> None:
     secret = "pa55-Word-never-shown"
     command_lines: list[list[str]] = []
-    real_run = gitcmd.subprocess.run
+    real_run = gitcmd.proc.run
 
     def recording_run(cmd, *args, **kwargs):
         command_lines.append(list(cmd))
         return real_run(cmd, *args, **kwargs)
 
-    monkeypatch.setattr(gitcmd.subprocess, "run", recording_run)
+    monkeypatch.setattr(gitcmd.proc, "run", recording_run)
     app = BasicAuth(make_git_app({"gitops-demo": demo_repo.path}), "flux", secret)
     sent = secret if password_ok else "wrong-" + secret[::-1]
     with serve(app) as base:

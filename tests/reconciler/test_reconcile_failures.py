@@ -113,11 +113,12 @@ def test_tag_semver_and_commit_refs(demo_repo, settings) -> None:
     git(demo_repo.path, "tag", "-a", "v2.0.0", "-m", "annotated")
     url = str(demo_repo.path)
     cases = [
-        ({"tag": "v1.0.0"}, f"v1.0.0/{first}"),
-        ({"semver": "^1.0"}, f"v1.1.0/{second}"),
-        ({"semver": ">=1.0.0 <1.1.0"}, f"v1.0.0/{first}"),
-        ({"semver": "2.x"}, f"v2.0.0/{second}"),
-        ({"branch": "main", "commit": first}, f"HEAD/{first}"),
+        ({"tag": "v1.0.0"}, f"v1.0.0@sha1:{first}"),
+        ({"semver": "^1.0"}, f"v1.1.0@sha1:{second}"),
+        ({"semver": ">=1.0.0 <1.1.0"}, f"v1.0.0@sha1:{first}"),
+        ({"semver": "2.x"}, f"v2.0.0@sha1:{second}"),
+        ({"branch": "main", "commit": first}, f"main@sha1:{first}"),
+        ({"commit": first}, f"sha1:{first}"),
     ]
     for ref, synced in cases:
         status, _ = reconcile(make_config(url, ref=ref), None, None, NOW, settings)

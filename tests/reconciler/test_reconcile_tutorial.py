@@ -21,7 +21,7 @@ def test_tutorial_configuration_is_compliant(demo_repo, settings) -> None:
 
     assert status["complianceState"] == "Compliant", status["errorMessage"]
     assert status["errorMessage"] == ""
-    assert status["sourceSyncedCommitId"] == f"main/{sha}"
+    assert status["sourceSyncedCommitId"] == f"main@sha1:{sha}"
     assert status["sourceUpdatedAt"] == status["statusUpdatedAt"] == "2025-05-01T12:00:00.000000Z"
     found = by_kind_name(status["statuses"])
 
@@ -33,7 +33,7 @@ def test_tutorial_configuration_is_compliant(demo_repo, settings) -> None:
     for k in ("infra", "apps"):
         ks = found[("Kustomization", f"cluster-config-{k}")]
         assert ks["complianceState"] == "Compliant"
-        assert ready(ks)["message"] == f"Applied revision: main/{sha}"
+        assert ready(ks)["message"] == f"Applied revision: main@sha1:{sha}"
         assert ready(ks)["lastTransitionTime"] == "2025-05-01T12:00:00.000000Z"
 
     for name, applier, chart in (("nginx", "infra", "ingress-nginx"), ("redis", "infra", "redis"), ("podinfo", "apps", "podinfo")):
@@ -42,7 +42,7 @@ def test_tutorial_configuration_is_compliant(demo_repo, settings) -> None:
         assert release["appliedBy"] == {"name": f"cluster-config-{applier}", "namespace": "cluster-config"}
         assert release["helmReleaseProperties"]["lastRevisionApplied"] == 1
         assert release["helmReleaseProperties"]["helmChartRef"]["namespace"] == name
-        assert f"'{chart}@" in ready(release)["message"] and "does not install" in ready(release)["message"]
+        assert f"'{chart}@" in ready(release)["message"] and "not downloaded or installed" in ready(release)["message"]
         namespace = found[("Namespace", name)]
         assert namespace["namespace"] == "" and namespace["complianceState"] == "Compliant"
     assert ("HelmRepository", "podinfo") in found and ("HelmRepository", "bitnami") in found
@@ -75,7 +75,7 @@ def test_new_commit_is_picked_up_and_removed_objects_are_pruned(demo_repo, setti
     assert is_due(config, state, later)
     second, state = reconcile(config, None, state, later, settings)
     assert second["complianceState"] == "Compliant"
-    assert second["sourceSyncedCommitId"] == f"main/{sha}"
+    assert second["sourceSyncedCommitId"] == f"main@sha1:{sha}"
     assert second["sourceUpdatedAt"] == "2025-05-01T12:10:00.000000Z"
     found = by_kind_name(second["statuses"])
     assert ("HelmRelease", "redis") not in found
@@ -140,7 +140,7 @@ def test_insteadof_rewrites_the_tutorial_url_to_the_local_repo(demo_repo, settin
     settings.git_insteadof = [("https://github.com/", "file:///nonexistent/"), (TUTORIAL_URL, str(demo_repo.path))]
     status, _ = reconcile(make_config(TUTORIAL_URL), None, None, NOW, settings)
     assert status["complianceState"] == "Compliant", status["errorMessage"]
-    assert status["sourceSyncedCommitId"] == f"main/{demo_repo.head()}"
+    assert status["sourceSyncedCommitId"] == f"main@sha1:{demo_repo.head()}"
 
 
 def test_emulator_git_url_maps_to_the_served_repo(demo_repo, settings) -> None:
