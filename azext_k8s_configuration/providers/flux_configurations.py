@@ -1,10 +1,9 @@
 """Flux configuration commands: create (PUT), update (GET + PATCH), show, list, delete, export, wait."""
 import sys
 
-from azure.cli.core.azclierror import ManualInterrupt
 from knack.log import get_logger
-from knack.prompting import prompt_y_n
 
+from azext_k8s_configuration import prompts
 from azext_k8s_configuration._client_factory import cf_flux_configurations
 from azext_k8s_configuration._errors import (
     arm_errors,
@@ -79,14 +78,11 @@ def create(cmd, cluster, name, args, *, no_wait=False, dry_run=False, wait=False
     return _finish_write(cmd, cluster, name, result, wait_seconds)
 
 
-def _confirm_kind_change(existing, args, yes):
-    if yes:
-        return
+def _confirm_kind_change(cmd, existing, args, name, yes):
     old = (existing.get("properties") or {}).get("sourceKind")
     question = (f"The source kind changes from '{old}' to '{args.kind}'. The old source settings are removed and "
                 f"the kustomizations may need new paths. Continue?")
-    if not prompt_y_n(question, default="n"):
-        raise ManualInterrupt("Operation cancelled.")
+    prompts.confirm(cmd, question, f"change the source kind of {_what(name)}", yes=yes)
 
 
 def update(cmd, cluster, name, args, *, yes=False, no_wait=False, dry_run=False, wait=False, wait_timeout=None):
@@ -99,7 +95,7 @@ def update(cmd, cluster, name, args, *, yes=False, no_wait=False, dry_run=False,
     if dry_run:
         return dry_run_request(cmd, "PATCH", cluster, COLLECTION, name, body=patch, note=UPDATE_DRY_RUN_NOTE)
     if kind_changed:
-        _confirm_kind_change(existing, args, yes)
+        _confirm_kind_change(cmd, existing, args, name, yes)
     client = cf_flux_configurations(cmd.cli_ctx)
     with arm_errors(cluster, _what(name)):
         result = run_lro(cmd, no_wait, client.begin_update, *cluster_args(cluster), name, patch)
@@ -124,13 +120,12 @@ def has_prune(config):
     return any((spec or {}).get("prune") for spec in kustomizations.values())
 
 
-def _confirm_delete(config, cluster, name):
+def _delete_question(config, cluster, name):
     question = f"Delete the flux configuration '{name}' from cluster '{cluster.cluster_name}'?"
     if has_prune(config):
         question = ("Prune is enabled on one or more kustomizations, so deleting the configuration also deletes "
                     "the Kubernetes objects they deployed. " + question)
-    if not prompt_y_n(question, default="n"):
-        raise ManualInterrupt("Operation cancelled.")
+    return question
 
 
 def _get_or_none(cmd, cluster, name):
@@ -151,12 +146,13 @@ def delete(cmd, cluster, name, *, force=False, yes=False, no_wait=False, dry_run
     query = {"forceDelete": "true"} if force else None
     if dry_run:
         return dry_run_request(cmd, "DELETE", cluster, COLLECTION, name, query=query)
-    if not yes:  # the prompt shows what will be deleted (and whether prune is on), so read it first
-        config = _get_or_none(cmd, cluster, name)
+    action = f"delete {_what(name)}"
+    if prompts.must_ask(cmd, action, yes=yes):  # without a terminal this fails before any request
+        config = _get_or_none(cmd, cluster, name)  # the question says whether prune is on, so read it first
         if config is None:
             _nothing_to_delete(cluster, name)
             return None
-        _confirm_delete(config, cluster, name)
+        prompts.ask(_delete_question(config, cluster, name), action)
     client = cf_flux_configurations(cmd.cli_ctx)
     kwargs = {"force_delete": True} if force else {}
     statuses = []  # HTTP status of each response: the DELETE answers 204 when there was nothing to delete

@@ -3,13 +3,12 @@
 import sys
 
 from azure.cli.core.azclierror import (
-    ManualInterrupt,
     ResourceNotFoundError,
     ValidationError,
 )
 from knack.log import get_logger
-from knack.prompting import prompt_y_n
 
+from azext_k8s_configuration import prompts
 from azext_k8s_configuration._client_factory import cf_flux_configurations
 from azext_k8s_configuration._errors import arm_errors
 from azext_k8s_configuration.providers import _waiting
@@ -23,8 +22,8 @@ from azext_k8s_configuration.providers.flux_configurations import COLLECTION, ge
 
 logger = get_logger(__name__)
 
-FLAG_DESTS = ("path", "dependencies", "timeout", "sync_interval", "retry_interval", "prune", "force",
-              "disable_health_check", "substitute", "substitute_from")
+FLAG_DESTS = ("path", "dependencies", "timeout", "sync_interval", "retry_interval", "prune", "force", "wait",
+              "disable_health_check", "substitute", "substitute_from", "remove_post_build")
 DRY_RUN_NOTE = ("The configuration was read with one GET to check the kustomization and its dependencies; "
                 "nothing was written.")
 LIST_HINT = "'az k8s-configuration flux kustomization list' shows the kustomizations of the configuration."
@@ -60,7 +59,8 @@ def _validate_dependencies(existing, changes):
 
 
 def _patch(kustomization_name, spec):
-    return {"properties": {"kustomizations": {kustomization_name: spec}}}
+    from azext_k8s_configuration.body_builder import kustomization_patch
+    return kustomization_patch(kustomization_name, spec)
 
 
 def _send(cmd, cluster, name, patch, no_wait):
@@ -127,6 +127,9 @@ def update(cmd, cluster, name, kustomization_name, args, *, no_wait=False, dry_r
 
 def delete(cmd, cluster, name, kustomization_name, *, yes=False, no_wait=False, dry_run=False):
     _validate_names(name, kustomization_name)
+    action = f"delete kustomization '{kustomization_name}' of configuration '{name}'"
+    # Without a terminal (and no --yes) this fails before any request; a dry run never asks.
+    ask = not dry_run and prompts.must_ask(cmd, action, yes=yes)
     existing = _existing(get_config(cmd, cluster, name))
     if kustomization_name not in existing:
         logger.warning("Kustomization '%s' does not exist on configuration '%s'; nothing to delete.",
@@ -136,13 +139,12 @@ def delete(cmd, cluster, name, kustomization_name, *, yes=False, no_wait=False, 
     if dry_run:
         return dry_run_request(cmd, "PATCH", cluster, COLLECTION, name, body=_patch(kustomization_name, None),
                                note=DRY_RUN_NOTE)
-    if not yes:
+    if ask:
         question = f"Delete kustomization '{kustomization_name}' from configuration '{name}'?"
         if (existing[kustomization_name] or {}).get("prune"):
             question = ("Prune is enabled on this kustomization, so deleting it also deletes the Kubernetes "
                         "objects it deployed. " + question)
-        if not prompt_y_n(question, default="n"):
-            raise ManualInterrupt("Operation cancelled.")
+        prompts.ask(question, action)
     result = _send(cmd, cluster, name, _patch(kustomization_name, None), no_wait)
     return None if no_wait else plain(result)
 
@@ -153,7 +155,7 @@ def list_kustomizations(cmd, cluster, name, graph=False):
     kustomizations = _existing(get_config(cmd, cluster, name))
     if graph:
         from azext_k8s_configuration.graph_render import render_dependency_tree
-        text = render_dependency_tree(kustomizations)
+        text = render_dependency_tree(kustomizations, encoding=sys.stdout.encoding)
         sys.stdout.write((text or "(no kustomizations)") + "\n")
         return None
     return kustomizations
