@@ -1,30 +1,42 @@
-"""Checklist text for `az k8s-configuration flux preflight` results."""
+"""Checklist text for `az k8s-configuration flux check` results, with ASCII marks for streams that cannot show
+the Unicode ones."""
 
 from __future__ import annotations
 
-PASS, FAIL, SKIP = "✔", "✗", "-"
+MARKS = {"passed": "✔", "failed": "✗", "skipped": "-", "inProgress": "…"}
+ASCII_MARKS = {"passed": "[ok]", "failed": "[FAIL]", "skipped": "[-]", "inProgress": "[...]"}
+SYMBOLS = "".join(MARKS.values())
 
 
-def render_line(result: dict) -> str:
-    """One result {check, ok, detail, fix_command} as a checklist line; ok None means 'not checked'."""
-    ok = result.get("ok")
-    mark = PASS if ok is True else (SKIP if ok is None else FAIL)
-    text = f"{mark} {result.get('check', '')}"
+def status_of(result: dict) -> str:
+    """passed/failed/inProgress/skipped; results without a status (ok only) read True/False/None."""
+    if result.get("status") in MARKS:
+        return result["status"]
+    return {True: "passed", False: "failed"}.get(result.get("ok"), "skipped")
+
+
+def failed_checks(results: list[dict]) -> list[dict]:
+    return [r for r in results if status_of(r) == "failed"]
+
+
+def render_line(result: dict, ascii_only: bool = False) -> str:
+    """One result {check, status, detail, fix_command} as a checklist line."""
+    status = status_of(result)
+    text = f"{(ASCII_MARKS if ascii_only else MARKS)[status]} {result.get('check', '')}"
     if result.get("detail"):
         text += f": {result['detail']}"
-    if ok is False and result.get("fix_command"):
+    if status == "failed" and result.get("fix_command"):
         text += f" (fix: {result['fix_command']})"
     return text
 
 
-def render(results: list[dict]) -> str:
+def render(results: list[dict], ascii_only: bool = False) -> str:
     """All results, one line each, followed by a one-line summary."""
-    lines = [render_line(r) for r in results]
-    failed = sum(1 for r in results if r.get("ok") is False)
-    lines.append("All checks passed." if not failed else f"{failed} of {len(results)} checks failed.")
+    lines = [render_line(r, ascii_only) for r in results]
+    failed = len(failed_checks(results))
+    busy = sum(1 for r in results if status_of(r) == "inProgress")
+    if failed:
+        lines.append(f"{failed} of {len(results)} checks failed.")
+    else:
+        lines.append("All checks passed." + (f" {busy} still in progress." if busy else ""))
     return "\n".join(lines)
-
-
-def worst_exit_code(results: list[dict]) -> int:
-    """0 when nothing failed, 1 otherwise (for a command that wants its exit code to reflect the result)."""
-    return 1 if any(r.get("ok") is False for r in results) else 0

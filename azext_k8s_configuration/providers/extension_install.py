@@ -87,8 +87,8 @@ def delete_command(cluster, ext_name):
     return f"az k8s-extension delete {cluster_flags(cluster)} -n {ext_name} --yes"
 
 
-def create_command(cluster):
-    return (f"az k8s-extension create {cluster_flags(cluster)} --name {DEFAULT_EXTENSION_NAME} "
+def create_command(cluster, name=DEFAULT_EXTENSION_NAME):
+    return (f"az k8s-extension create {cluster_flags(cluster)} --name {name} "
             f"--extension-type {FLUX_EXTENSION_TYPE}")
 
 

@@ -34,9 +34,8 @@ def register_and_wait(providers, *, timeout_seconds=REGISTRATION_TIMEOUT_SECONDS
 
 
 def _providers(cli_ctx):
-    from azure.cli.core.commands.client_factory import get_mgmt_service_client
-    from azure.cli.core.profiles import ResourceType
-    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_RESOURCE_RESOURCES).providers
+    from azext_k8s_configuration._client_factory import cf_resource_management
+    return cf_resource_management(cli_ctx).providers
 
 
 def registering_on_demand(cmd, write):
