@@ -57,10 +57,3 @@ def cf_resource_management(cli_ctx):
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
     from azure.cli.core.profiles import ResourceType
     return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_RESOURCE_RESOURCES, **RETRY_SETTINGS)
-
-
-def cf_resource_management(cli_ctx):
-    """azure-cli's resource management client (providers, generic resources), with the same retry settings."""
-    from azure.cli.core.commands.client_factory import get_mgmt_service_client
-    from azure.cli.core.profiles import ResourceType
-    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_RESOURCE_RESOURCES, **RETRY_SETTINGS)
