@@ -98,7 +98,25 @@ def _inside(entry: Path, root: Path) -> bool:
         return False
 
 
-def _resources(directory: Path, root: Path, deadline: Deadline | None = None) -> list[str]:
+def _linked_dir(entry: Path, root: Path, visited: set[Path]) -> Path | None:
+    """Where a symbolic link to a directory leads, when it may be walked; raises BuildError for a loop."""
+    shown = entry.relative_to(root).as_posix()
+    try:
+        target = entry.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise BuildError(f"symbolic link '{shown}' cannot be resolved (a link loop?)") from exc
+    if not target.is_relative_to(root.resolve()):
+        raise BuildError(f"symbolic link '{shown}' leads out of the repository; links are never followed out of it")
+    if entry.parent.resolve().is_relative_to(target):
+        where = target.relative_to(root.resolve()).as_posix()
+        raise BuildError(f"symbolic link '{shown}' points back to '{where}', which contains it: a loop; "
+                         "remove the link")
+    return None if target in visited else target
+
+
+def _resources(directory: Path, root: Path, deadline: Deadline | None = None,
+               visited: set[Path] | None = None) -> list[str]:
+    visited = {directory.resolve()} if visited is None else visited
     out: list[str] = []
     for entry in sorted(directory.iterdir(), key=lambda p: p.name):
         if deadline is not None:
@@ -106,12 +124,17 @@ def _resources(directory: Path, root: Path, deadline: Deadline | None = None) ->
         if entry.name.startswith("."):
             continue
         if entry.is_symlink() and entry.is_dir():
-            continue  # like Flux's generator, which walks the tree without following directory links
+            target = _linked_dir(entry, root, visited)
+            if target is None:
+                continue  # already walked through another path
+            visited.add(target)
+        elif entry.is_dir():
+            visited.add(entry.resolve())
         if entry.is_dir():
             if _has_kustomization(entry):
                 out.append(entry.relative_to(root).as_posix())
             else:
-                out.extend(_resources(entry, root, deadline))
+                out.extend(_resources(entry, root, deadline, visited))
         elif entry.suffix in _MANIFEST_SUFFIXES and entry.is_file() and _inside(entry, root) and _is_manifest(entry, root):
             out.append(entry.relative_to(root).as_posix())
     return out
