@@ -66,36 +66,32 @@ def copy_tree(source: Path, dest: Path) -> None:
     shutil.copytree(source, dest, symlinks=True, ignore=shutil.ignore_patterns(".git"))
 
 
-def export_revision(directory: Path, rev: str, dest: Path, scratch: Path) -> str:
-    """Write the files of ``rev`` (the part under ``directory`` when it is a subdirectory) into ``dest``; returns
-    the commit id. Raises UsageError when ``directory`` is not in a git checkout or ``rev`` is not a commit."""
-    import io
-    import tarfile
-
+def export_revision(directory: Path, rev: str, dest: Path, scratch: Path) -> tuple[str, Path]:
+    """Write the files of ``rev`` into ``dest`` as the cluster exports a revision; returns (commit id, the tree
+    of ``directory`` in it, which is ``dest`` or a subdirectory). Raises UsageError when ``directory`` is not in
+    a git checkout or ``rev`` is not a commit."""
     from .reconciler.gitcmd import GitCommandError, git_env, run_git
+    from .reconciler.gitsource import TreeTooLarge, export_tree
 
     env = git_env(None, scratch)
     try:
+        git_dir = run_git(["-C", str(directory), "rev-parse", "--absolute-git-dir"], env, 60).strip()
         prefix = run_git(["-C", str(directory), "rev-parse", "--show-prefix"], env, 60).strip()
     except GitCommandError as exc:
         raise UsageError(f"--diff-from needs DIR to be a git checkout: {directory}: {exc.detail}") from None
     try:
-        sha = run_git(["-C", str(directory), "rev-parse", "--verify", "--quiet", "--end-of-options",
+        sha = run_git(["--git-dir", git_dir, "rev-parse", "--verify", "--quiet", "--end-of-options",
                        f"{rev}^{{commit}}"], env, 60).strip()
     except GitCommandError:
         sha = ""
     if not sha:
         raise UsageError(f"--diff-from: '{rev}' is not a commit of the repository at {directory} (in a shallow CI "
                          "checkout, fetch more history, e.g. actions/checkout with fetch-depth: 0)")
-    treeish = f"{sha}:{prefix.rstrip('/')}" if prefix else sha
     try:
-        data = run_git(["-C", str(directory), "archive", "--format=tar", treeish], env, 600, binary=True)
-    except GitCommandError as exc:
-        raise UsageError(f"--diff-from: cannot read revision '{rev}': {exc.detail}") from None
-    dest.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
-        tar.extractall(dest, filter="data")
-    return sha
+        export_tree(Path(git_dir), sha, dest, scratch, 600)
+    except (GitCommandError, TreeTooLarge) as exc:
+        raise UsageError(f"--diff-from: cannot export revision '{rev}': {getattr(exc, 'detail', exc)}") from None
+    return sha, dest.joinpath(*Path(prefix).parts)
 
 
 # -- checks -------------------------------------------------------------------------------------------------------
@@ -118,10 +114,11 @@ def _owners(build) -> dict[tuple[str, str, str], list]:
 def verify_findings(build, config: CheckConfig) -> list:
     """What the emulated cluster reports about the objects, named by kustomization and file."""
     from .check_repo_build import ERROR, Finding
-    from .reconciler.verify import verify_objects
+    from .reconciler.verify import manifest_of, verify_objects
 
     source = _config_source(config)
-    objects = [o.obj for o in build.objects] + ([source] if source else [])
+    # what the cluster verifies: its inventory entries in manifest shape (as reconciler.engine does)
+    objects = [manifest_of(o.entry) for o in build.objects] + ([source] if source else [])
     owners = _owners(build)
     out = []
     for found in verify_objects(objects):
@@ -332,8 +329,11 @@ class Report:
         parts.append(_table(("KUSTOMIZATION", "PATH", "BUILD", "OBJECTS", "STATUS"),
                             [[k["name"], k["path"], k["build"], str(k["objects"]), k["status"]]
                              for k in self.kustomizations()]))
-        parts.append(_table(("KUSTOMIZATION", "KIND", "NAMESPACE", "NAME", "FILE"),
-                            [[o.kustomization, o.kind, o.namespace, o.name, o.file] for o in self.build.objects]))
+        if self.build.objects:
+            parts.append(_table(("KUSTOMIZATION", "KIND", "NAMESPACE", "NAME", "FILE"),
+                                [[o.kustomization, o.kind, o.namespace, o.name, o.file] for o in self.build.objects]))
+        else:
+            parts.append("No objects.")
         if self.diff is not None:
             parts.append(self._diff_text())
         if self.findings:
@@ -372,8 +372,8 @@ def check(directory: Path, config: CheckConfig, diff_from: str | None = None) ->
         scratch = Path(scratch_dir)
         old_build, sha = None, None
         if diff_from is not None:
-            sha = export_revision(directory, diff_from, scratch / "old", scratch)
-            old_build = build_tree(scratch / "old", config)
+            sha, old_tree = export_revision(directory, diff_from, scratch / "old", scratch)
+            old_build = build_tree(old_tree, config)
         copy_tree(directory, scratch / "new")
         build = build_tree(scratch / "new", config)
     report = Report(str(directory), config, build, all_findings(build, config))

@@ -22,10 +22,12 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from .check_repo_config import CheckConfig, KustomizationSpec
+from .reconciler import yamlsafe
 from .reconciler.apply import ApplyContext, objects_from_build, resolve_variables
 from .reconciler.inventory import find_object
 from .reconciler.kustomize import (
     KUSTOMIZATION_FILES,
+    MAX_MANIFEST_FILE_BYTES,
     BuildError,
     build,
     build_generated,
@@ -37,9 +39,9 @@ from .reconciler.ordering import order_kustomizations
 from .reconciler.substitute import substitute, substitution_disabled
 
 ERROR, WARNING = "error", "warning"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_ERRORS = (OSError, UnicodeDecodeError, yaml.YAMLError, yamlsafe.YamlLimitError)
 _MANIFEST_SUFFIXES = (".yaml", ".yml")
-_KUSTOMIZE_FILE_RE = re.compile(r"accumulating resources from '([^']+)'")
+_QUOTED_RE = re.compile(r"'([^'\s]+)'")
 
 
 @dataclass(frozen=True)
@@ -57,13 +59,12 @@ class Finding:
 
     @property
     def object(self) -> str:
-        if not self.kind:
-            return ""
-        return f"{self.kind}/{self.namespace}/{self.name}" if self.namespace else f"{self.kind}/{self.name}"
+        kind = self.kind or "(no kind)"
+        return f"{kind}/{self.namespace}/{self.name}" if self.namespace else f"{kind}/{self.name}"
 
     def to_json(self) -> dict:
         return {"severity": self.severity, "check": self.check, "kustomization": self.kustomization, "file": self.file,
-                "object": {"kind": self.kind, "namespace": self.namespace, "name": self.name} if self.kind else None,
+                "object": {"kind": self.kind, "namespace": self.namespace, "name": self.name},
                 "message": self.message}
 
 
@@ -109,7 +110,9 @@ def _rel(path: Path, tree: Path) -> str:
 
 
 def _load_docs(file: Path) -> list:
-    return [d for d in yaml.load_all(file.read_text(encoding="utf-8"), Loader=_LOADER) if d is not None]
+    """The documents of a repository file, with the cluster's bounds (size, alias expansion)."""
+    text = file.read_text(encoding="utf-8")
+    return [d for d in yamlsafe.load_all(text, MAX_MANIFEST_FILE_BYTES) if d is not None]
 
 
 def manifest_problem(doc) -> str | None:
@@ -142,7 +145,7 @@ class _SourceIndex:
                     if manifest_problem(doc) is None:
                         meta = doc["metadata"]
                         out.append((str(doc["kind"]), str(meta.get("namespace") or ""), str(meta["name"])))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            except _YAML_ERRORS:
                 pass
             self.parsed[file] = out
         return self.parsed[file]
@@ -157,8 +160,8 @@ class _SourceIndex:
         if kfile is None:
             return []
         try:
-            doc = yaml.load(kfile.read_text(encoding="utf-8"), Loader=_LOADER)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            doc = yamlsafe.load(kfile.read_text(encoding="utf-8"))
+        except _YAML_ERRORS:
             return []
         out: list[Path] = []
         for key in ("resources", "bases", "components"):
@@ -211,7 +214,7 @@ class _Builder:
 
     def finding(self, severity: str, check: str, k: str, file: str, kind: str, ns: str, name: str, message: str) -> None:
         """Record a finding; without an object it is about the kustomization itself (its Flux Kustomization)."""
-        if not kind:
+        if not kind and not name:
             kind, ns, name = self.config.kustomization_object(k)
         self.result.findings.append(Finding(severity, check, k, file, kind, ns, name, message))
 
@@ -247,12 +250,13 @@ class _Builder:
             file = _rel(path, self.tree)
             try:
                 docs = _load_docs(path)
-            except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            except _YAML_ERRORS as exc:
                 mark = getattr(exc, "problem_mark", None)
-                where = f" at line {mark.line + 1}" if mark else ""
+                why = str(exc) if isinstance(exc, yamlsafe.YamlLimitError) else "not valid YAML" + (
+                    f" at line {mark.line + 1}" if mark else "")
                 self.finding(ERROR, "InvalidManifest", k, file, "", "", "",
-                             f"not valid YAML{where}: the generated kustomization leaves the whole file out, so "
-                             "nothing in it is applied")
+                             f"{why}: the generated kustomization leaves the whole file out, so nothing in it is "
+                             "applied")
                 continue
             for doc in docs:
                 problem = manifest_problem(doc)
@@ -269,7 +273,7 @@ class _Builder:
             path = prep.directory / rel
             try:
                 problems = [manifest_problem(d) for d in _load_docs(path)] if path.is_file() else []
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            except _YAML_ERRORS:
                 continue
             problem = next((p for p in problems if p), None)
             if problem:
@@ -283,9 +287,22 @@ class _Builder:
             prep.output = build(prep.directory, self.tree, prep.spec.timeout_seconds)
         except BuildError as exc:
             prep.error = str(exc)
-            found = _KUSTOMIZE_FILE_RE.search(prep.error)
-            if found and prep.directory is not None:
-                prep.error_file = _rel((prep.directory / found.group(1)).resolve(), self.tree.resolve())
+            if prep.directory is not None:
+                prep.error_file = self.file_in_message(prep.error, prep.directory)
+
+    def file_in_message(self, message: str, directory: Path) -> str:
+        """The innermost repository file a kustomize error names (relative to the tree or to ``directory``)."""
+        tree = self.tree.resolve()
+        found = ""
+        for quoted in _QUOTED_RE.findall(message):
+            if not quoted.endswith(_MANIFEST_SUFFIXES):
+                continue
+            for base in (tree, directory.resolve()):
+                path = (base / quoted).resolve()
+                if path.is_relative_to(tree) and (path.is_file() or path.parent.is_dir()):
+                    found = _rel(path, tree)
+                    break
+        return found
 
     # -- phase 3: objects, in dependsOn order ---------------------------------------------------------------------
     def variables(self, k: str, spec: KustomizationSpec) -> dict[str, str] | None:
@@ -318,8 +335,8 @@ class _Builder:
         files = self.source_files(prep)
         for doc in split_documents(prep.output or ""):
             try:
-                obj = yaml.load(doc, Loader=_LOADER)
-            except yaml.YAMLError as exc:
+                obj = yamlsafe.load(doc)
+            except (yaml.YAMLError, yamlsafe.YamlLimitError) as exc:
                 self.finding(ERROR, "InvalidManifest", k, where, "", "", "", f"build output is not valid YAML: {exc}")
                 self.result.failed.add(k)
                 continue
@@ -340,18 +357,12 @@ class _Builder:
         try:
             entry = objects_from_build(doc, ctx, [])[0]
             if ctx.variables is not None and not substitution_disabled(obj):
-                obj = yaml.load(substitute(doc, ctx.variables), Loader=_LOADER)
+                obj = yamlsafe.load(substitute(doc, ctx.variables))
         except BuildError as exc:
             self.finding(ERROR, "BuildFailed", k, file, kind, str(meta.get("namespace") or ""), name, str(exc))
             self.result.failed.add(k)
             return
         obj["metadata"]["namespace"] = entry["namespace"]
-        spec = obj.get("spec")
-        chart = spec.get("chart") if isinstance(spec, dict) and not spec.get("chartRef") else None
-        if kind == "HelmRelease" and isinstance(chart, dict) and isinstance(chart.get("spec"), dict):
-            # the chart source the cluster resolved (e.g. the configuration's own GitRepository for a HelmRelease
-            # with the managed-source annotation)
-            chart["spec"]["sourceRef"] = entry["helm"]["sourceRef"]
         self.inventory.append(entry)
         self.result.objects.append(BuiltObject(k, file, obj, entry))
 
