@@ -24,5 +24,5 @@ def render(sections: list[Section], notes: str, elapsed_s: float, quick: bool) -
     lines += [f"- {p}" for p in problems] or ["- none: every figure meets its target"]
     for section in sections:
         if section.details:
-            lines += ["", f"## {section.title}: calls per command", ""] + section.details
+            lines += ["", f"## {section.title}", ""] + section.details
     return "\n".join(lines) + "\n"

@@ -57,6 +57,7 @@ def steps(cluster: dict) -> list[tuple[str, list[str]]]:
         ("kustomization delete", [*k, "delete", *c, "-n", "cfg-a", "-k", "apps", "--yes", "-o", "none"]),
         ("show", [*flux, "show", *c, "-n", "cfg-a", "-o", "none"]),
         ("list", [*flux, "list", *c, "-o", "none"]),
+        ("check", [*flux, "check", *c, "-o", "none"]),
         ("delete", [*flux, "delete", *c, "-n", "cfg-b", "--yes", "-o", "none"]),
     ]
 

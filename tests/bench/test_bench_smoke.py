@@ -53,8 +53,26 @@ def test_lifecycle_quick_counts_requests_and_latency() -> None:
     requests, lro = fig_lifecycle.run(quick=True)
     _numeric(requests)
     _numeric(lro)
-    counted = {row.figure.split(": ", 1)[1] for row in requests.rows}
-    assert {"create (extension absent)", "update", "delete", "show", "list"} <= counted
+    counted = {row.figure.split(": ", 1)[1].removesuffix(" (calls, polls apart)"): row for row in requests.rows}
+    assert {"create (extension absent)", "update", "delete", "show", "list", "check"} <= set(counted)
+    assert counted["create (extension absent)"].ours == "4"  # list + PUT extension + PUT + GET, polls apart
+    assert "polls " in counted["delete"].notes
+
+
+def test_polls_are_counted_apart_not_folded() -> None:
+    from bench.fig_requests import summarize
+    from bench.scenario import StepResult
+    op = "/operations/0f8fad5b-d9cb-469f-a165-70867728950e"
+    cfg = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c/providers/" \
+          "Microsoft.KubernetesConfiguration/fluxConfigurations/x"
+    requests = [{"method": "PUT", "path": cfg}, {"method": "GET", "path": cfg + op},
+                {"method": "GET", "path": cfg + op}, {"method": "GET", "path": cfg},
+                {"method": "POST", "path": "/msi/token"}]
+    step = StepResult("create (extension present)", requests, 0.0, 1.0)
+    calls, polls, labels = summarize(step)
+    assert (calls, polls, step.token_requests) == (2, 2, 1)
+    assert labels == ["PUT fluxConfigurations/{name}", "GET fluxConfigurations/{name}/operations/{op} ×2",
+                      "GET fluxConfigurations/{name}"]
 
 
 @NEEDS_EMULATOR
@@ -65,6 +83,8 @@ def test_emulator_load_quick() -> None:
 def test_reconciler_quick_and_render() -> None:
     section = fig_reconciler.run(quick=True)
     _numeric(section)
+    built = [row for row in section.rows if "with their own kustomization.yaml" in row.figure and "reconcile" in row.figure]
+    assert built and all("kustomize` ran" in row.notes for row in built)
     text = render([section], "test machine", 1.0, quick=True)
     assert "| figure | ours | baseline | ratio | machine notes |" in text
     assert text.count("| 5. ") == len(section.rows)
