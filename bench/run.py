@@ -1,6 +1,6 @@
 """`make bench`: run every figure and write bench/RESULTS.md.
 
-Usage: python bench/run.py [--quick] [--only cost,lifecycle,load,reconciler] [--output PATH]
+Usage: python bench/run.py [--quick] [--only cost,lifecycle,load,reconciler,check-repo] [--output PATH]
 """
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import fig_command_cost, fig_emulator_load, fig_lifecycle, fig_reconciler
+from bench import (
+    fig_check_repo,
+    fig_command_cost,
+    fig_emulator_load,
+    fig_lifecycle,
+    fig_reconciler,
+)
 from bench.common import Row, Section, machine_notes
 from bench.results import render
 
@@ -21,6 +27,7 @@ FIGURES = {
     "lifecycle": fig_lifecycle.run,      # figures 2 and 3
     "load": fig_emulator_load.run,       # figure 4
     "reconciler": fig_reconciler.run,    # figure 5
+    "check-repo": fig_check_repo.run,    # figure 6
 }
 
 
