@@ -14,7 +14,9 @@ helps["k8s-configuration flux"] = """
 type: group
 short-summary: Manage Flux v2 configurations on AKS, Arc-enabled and provisioned Kubernetes clusters.
 long-summary: Secrets given with the *-file options are read locally and never printed. Every write supports
-  --dry-run (print the request instead of sending it) and --no-wait; create and update also support --wait.
+  --dry-run (print the request instead of sending it) and --no-wait; create and update (also of kustomizations)
+  support --wait-for-compliance, which keeps polling after the write until the configuration is Compliant.
+  On 'kustomization create/update', --wait true|false is the kustomization's own health-check setting.
 """
 
 helps["k8s-configuration flux create"] = f"""
@@ -26,11 +28,16 @@ long-summary: >
   The microsoft.flux extension is installed and waited for before the configuration is sent, also with
   --no-wait, because a configuration cannot be reconciled before the extension is ready.
   --dry-run validates everything offline (no login needed) and prints the PUT request with secrets redacted.
+  --kustomization @FILE and --config-file take YAML or JSON (az passes an @FILE argument on as the file's
+  content); a kustomization file holds one kustomization with a name, a list of them, or a map of name to
+  kustomization, and errors name the place in it, such as kustomizations.apps.dependsOn[0].
 examples:
   - name: Create the configuration of the GitOps tutorial (two kustomizations, apps depends on infra).
     text: az k8s-configuration flux create -g flux-demo-rg -c flux-demo-arc -n cluster-config --namespace cluster-config -t connectedClusters --scope cluster -u https://github.com/Azure/gitops-flux2-kustomize-helm-mt --branch main --kustomization name=infra path=./infrastructure prune=true --kustomization name=apps path=./apps/staging prune=true dependsOn=["infra"]
   - name: Create a git configuration and wait until it is compliant on the cluster.
-    text: az k8s-configuration flux create {CLUSTER} -n myconfig --scope cluster --namespace my-namespace --kind git --url https://github.com/Azure/arc-k8s-demo --branch main --kustomization name=my-kustomization --wait --wait-timeout 15m
+    text: az k8s-configuration flux create {CLUSTER} -n myconfig --scope cluster --namespace my-namespace --kind git --url https://github.com/Azure/arc-k8s-demo --branch main --kustomization name=my-kustomization --wait-for-compliance --compliance-timeout 15m
+  - name: Read the kustomizations from a YAML or JSON file that maps each kustomization name to its settings.
+    text: az k8s-configuration flux create {CLUSTER} -n myconfig --url https://github.com/Azure/arc-k8s-demo --branch main --kustomization @kustomizations.yaml
   - name: Create a configuration from a private git repository; the token is read from a file.
     text: az k8s-configuration flux create {CLUSTER} -n myconfig --url https://github.com/org/private-repo --branch main --https-user git --https-key-file ./token.txt --kustomization name=apps path=./apps
   - name: Create a configuration with an S3 bucket source.
@@ -64,6 +71,8 @@ examples:
     text: az k8s-configuration flux update {CLUSTER} -n myconfig --oci-insecure
   - name: Suspend reconciliation.
     text: az k8s-configuration flux update {CLUSTER} -n myconfig --suspend
+  - name: Change the branch and wait until the cluster is compliant again.
+    text: az k8s-configuration flux update {CLUSTER} -n myconfig --branch release --wait-for-compliance
 """
 
 helps["k8s-configuration flux list"] = f"""
@@ -98,6 +107,8 @@ examples:
 helps["k8s-configuration flux export"] = f"""
 type: command
 short-summary: Export a configuration as Flux YAML, Bicep or an ARM template (never with secrets).
+long-summary: The export is printed as is (YAML, Bicep or JSON text) so it can be redirected to a file; it is not
+  a JSON value of az, so --output and --query do not change it.
 examples:
   - name: Export the Flux objects the configuration creates on the cluster.
     text: az k8s-configuration flux export {CLUSTER} -n myconfig --format flux-yaml
@@ -135,11 +146,16 @@ short-summary: Manage the kustomizations of a Flux v2 configuration.
 helps["k8s-configuration flux kustomization create"] = f"""
 type: command
 short-summary: Add a kustomization to a configuration (fails if it already exists).
+long-summary: --wait true|false sets the kustomization's wait field (Flux waits for the applied objects to be
+  healthy; default true), as in the Flux CLI. To block until the configuration is Compliant, use
+  --wait-for-compliance.
 examples:
   - name: Add a kustomization that prunes and force-applies.
     text: az k8s-configuration flux kustomization create {CLUSTER} -n myconfig -k my-kustomization-2 --path ./my/path --prune --force
   - name: Add a kustomization that depends on another and substitutes variables.
     text: az k8s-configuration flux kustomization create {CLUSTER} -n myconfig -k apps --path ./apps --depends-on infra --substitute cluster_env=prod --substitute-from ConfigMap/cluster-vars
+  - name: Add a kustomization without health checks (wait=false) and wait until the configuration is compliant.
+    text: az k8s-configuration flux kustomization create {CLUSTER} -n myconfig -k jobs --path ./jobs --wait false --wait-for-compliance
 """
 
 helps["k8s-configuration flux kustomization update"] = f"""
@@ -147,7 +163,9 @@ type: command
 short-summary: Update a kustomization; fields you do not give keep their values.
 examples:
   - name: Change the path and turn off health checks.
-    text: az k8s-configuration flux kustomization update {CLUSTER} -n myconfig -k my-kustomization --path ./my/new-path --prune --force --disable-health-check
+    text: az k8s-configuration flux kustomization update {CLUSTER} -n myconfig -k my-kustomization --path ./my/new-path --prune --force --wait false
+  - name: Remove every postBuild substitution of a kustomization.
+    text: az k8s-configuration flux kustomization update {CLUSTER} -n myconfig -k my-kustomization --remove-post-build
 """
 
 helps["k8s-configuration flux kustomization delete"] = f"""
@@ -164,7 +182,7 @@ short-summary: List the kustomizations of a configuration.
 examples:
   - name: List them as a table with intervals, prune and wait.
     text: az k8s-configuration flux kustomization list {CLUSTER} -n myconfig -o table
-  - name: Print the dependsOn graph as a tree.
+  - name: Print the dependsOn graph as a tree (text for people; --output and --query do not apply to it).
     text: az k8s-configuration flux kustomization list {CLUSTER} -n myconfig --graph
 """
 

@@ -66,15 +66,15 @@ def _flux_arguments(loader):
                    help="How long the service waits for reconciliation (with --wait-for-reconciliation). "
                         + DURATION)
         c.argument("config_file", options_list=["--config-file"],
-                   help="YAML or JSON file with a whole configuration; flags given on the command line "
-                        "override its values.")
+                   help="YAML or JSON file with a whole configuration (a path, or @path); flags given on the "
+                        "command line override its values.")
         c.argument("kustomization", options_list=["--kustomization", "-k"], nargs="+", action="append",
                    help="A kustomization as KEY=VALUE tokens; repeat the flag for each one. Keys: name "
                         "(required), path, dependsOn (comma list, e.g. dependsOn=infra,apps), timeout, "
                         "interval, retryInterval (durations), prune, force, wait, disable_health_check "
                         "(true/false), substitute.VAR=VALUE and substituteFrom=Kind/name[/optional] "
-                        "(postBuild, repeatable). A single @file.yaml or @file.json token reads the "
-                        "kustomization from a file.")
+                        "(postBuild, repeatable). Or @FILE with YAML/JSON: one kustomization with a name, a "
+                        "list of them, or a map of name -> kustomization.")
 
     with loader.argument_context("k8s-configuration flux", arg_group="Git Repo Ref") as c:
         c.argument("branch", help="Branch within the git source to reconcile with the cluster.")
@@ -175,11 +175,13 @@ def _write_arguments(loader):
             c.argument("dry_run", options_list=["--dry-run"], action="store_true",
                        help="Validate offline and print the request that would be sent (method, URL, body with "
                             "secrets redacted) instead of sending it.")
-            c.argument("wait_for_compliance", options_list=["--wait"], action="store_true", arg_group="Wait",
-                       help="After the write, wait until the configuration is Compliant on the cluster, showing "
-                            "the state of each object; fail fast on Non-Compliant.")
-            c.argument("wait_timeout", options_list=["--wait-timeout"], arg_group="Wait",
-                       help="How long --wait waits. Default: 10m. " + DURATION)
+            c.argument("wait_for_compliance", options_list=["--wait-for-compliance"], action="store_true",
+                       arg_group="Wait",
+                       help="After the write, keep polling until the configuration is Compliant on the cluster, "
+                            "showing the state of each object; fail fast on Non-Compliant. (Client-side: nothing "
+                            "is sent to Azure for it.)")
+            c.argument("compliance_timeout", options_list=["--compliance-timeout"], arg_group="Wait",
+                       help="How long --wait-for-compliance waits. Default: 10m. " + DURATION)
             c.argument("yes", options_list=["--yes", "-y"], action="store_true",
                        help="Do not prompt for confirmation.")
 
@@ -224,13 +226,23 @@ def _kustomization_arguments(loader):
                    help="Garbage collect objects the kustomization deployed when they leave the source.")
         c.argument("force", arg_type=get_three_state_flag(),
                    help="Re-create objects that cannot be updated in place (e.g. jobs).")
+        c.argument("wait", options_list=["--wait"], arg_type=get_three_state_flag(),
+                   help="Have Flux wait for the applied objects to become healthy before the kustomization is "
+                        "Ready (the kustomization's wait field, as in the Flux CLI). Default on create: true. "
+                        "Not the client-side wait: that is --wait-for-compliance.")
         c.argument("disable_health_check", arg_type=get_three_state_flag(),
-                   help="Do not wait for the applied objects to become healthy (wait=false).")
+                   help="Inverse of --wait: true sends wait=false. Give one of the two; both are accepted when "
+                        "they agree.")
         c.argument("substitute", nargs="+",
                    help="postBuild variable substitutions as KEY=VALUE pairs.")
         c.argument("substitute_from", nargs="+",
                    help="postBuild substitutions from ConfigMaps or Secrets as Kind/name[/optional], e.g. "
                         "ConfigMap/cluster-vars Secret/tokens/optional.")
+    with loader.argument_context("k8s-configuration flux kustomization update") as c:
+        c.argument("remove_post_build", options_list=["--remove-post-build"], action="store_true",
+                   help="Remove the kustomization's postBuild (every substitution and substituteFrom) in this "
+                        "write; cannot be combined with --substitute or --substitute-from.")
     with loader.argument_context("k8s-configuration flux kustomization list") as c:
         c.argument("graph", options_list=["--graph"], action="store_true",
-                   help="Print the dependsOn graph of the kustomizations as a tree instead of the list.")
+                   help="Print the dependsOn graph of the kustomizations as a text tree instead of the list "
+                        "(ASCII when the output cannot show box-drawing characters; not affected by --output).")

@@ -23,7 +23,7 @@ from .dependencies import merged_dependencies, validate_graph
 from .durations import format_iso8601, parse_duration
 from .flux_args import FluxArgs
 from .kustomizations import DEFAULT_KUSTOMIZATION_NAME, parse_kustomization_groups
-from .names import validate_config_name, validate_namespace
+from .names import validate_config_name, validate_kustomization_name, validate_namespace
 from .secrets_input import resolve_secrets
 from .source_kinds import (
     KINDS,
@@ -94,6 +94,7 @@ def build_put_body(args: FluxArgs, config_name: str | None = None) -> tuple[dict
         source.setdefault("insecure", False)  # the API's default is true; never talk plain HTTP by accident
     kustomizations = _kustomizations(args, file_kustomizations, name)
     if not kustomizations:
+        validate_kustomization_name(DEFAULT_KUSTOMIZATION_NAME, name, flag="--kustomization (default name)")
         kustomizations = {DEFAULT_KUSTOMIZATION_NAME: {"path": ""}}
         warnings.append(NO_KUSTOMIZATION_WARNING)
     validate_graph({k: v.get("dependsOn") for k, v in kustomizations.items()})

@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 from azure.cli.core.azclierror import DeploymentError, ResourceNotFoundError
 
@@ -27,7 +27,7 @@ _OBJECT_SHOW = ("az k8s-configuration flux deployed-object show -g <resource-gro
 
 
 class ComplianceTimeoutError(DeploymentError):
-    """The configuration did not reach the wanted state within --wait-timeout."""
+    """The configuration did not reach the wanted state within --compliance-timeout (or flux wait --timeout)."""
 
 
 class ConfigurationSuspendedError(DeploymentError):
@@ -80,7 +80,8 @@ def _timestamp(value) -> datetime | None:
         parsed = datetime.fromisoformat(str(value))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    # timezone.utc, not datetime.UTC: azure-cli still runs on Python 3.10, which lacks datetime.UTC
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)  # noqa: UP017
 
 
 def statuses_are_stale(config: dict) -> bool:
@@ -209,6 +210,9 @@ def _require_kustomization(config: dict, kustomization: str) -> None:
             "List the kustomizations with 'az k8s-configuration flux kustomization list'.")
 
 
+_LONGER = "a larger --compliance-timeout with --wait-for-compliance, or --timeout with 'az k8s-configuration flux wait'"
+
+
 def _timeout_error(config: dict | None, states: list[ObjectState], timeout_seconds: float) -> ComplianceTimeoutError:
     props = (config or {}).get("properties") or {}
     lines = [(f"Flux configuration '{(config or {}).get('name')}' did not become {COMPLIANT} within "
@@ -217,7 +221,7 @@ def _timeout_error(config: dict | None, states: list[ObjectState], timeout_secon
     lines += [f"  {s.describe()}" for s in states] or ["  (no objects reported yet)"]
     return ComplianceTimeoutError(
         "\n".join(lines),
-        "Wait longer with a larger --wait-timeout, or inspect the objects with "
+        f"Wait longer ({_LONGER}), or inspect the objects with "
         "'az k8s-configuration flux deployed-object list'.")
 
 
@@ -278,5 +282,5 @@ def wait_for_deletion(fetch_or_none: Callable[[], dict | None], *, timeout_secon
             raise ComplianceTimeoutError(
                 f"'{config.get('name')}' still exists after {timeout_seconds:g} seconds "
                 f"(provisioningState {state}).",
-                "Wait longer with a larger --wait-timeout, or check it with 'az k8s-configuration flux show'.")
+                f"Wait longer ({_LONGER}), or check it with 'az k8s-configuration flux show'.")
         sleep(min(poll_seconds, remaining))

@@ -8,8 +8,9 @@ kustomizations.py). Options given on the command line override the file; a kusto
 the file and with --kustomization is an error.
 
 A `@FILE` kustomization group holds one kustomization object, a list of them, a name -> object map, or an
-object with a `kustomizations` member. Errors name the place in the file, for example
-`kustomizations.apps.dependsOn[0]`.
+object with a `kustomizations` member (parsed in kustomizations.py). Errors name the place in the file, for
+example `kustomizations.apps.dependsOn[0]`. az itself replaces `@FILE` arguments with the file's text;
+documents.py accepts either the text or a path.
 """
 from __future__ import annotations
 
@@ -19,20 +20,19 @@ import re
 from collections.abc import Mapping
 from dataclasses import fields
 
-import yaml
 from azure.cli.core.azclierror import InvalidArgumentValueError
 
+from . import documents
 from .booleans import parse_bool
 from .durations import parse_duration
 from .flux_args import FLAG_NAMES, FluxArgs
-from .kustomizations import kustomization_from_mapping
-from .secrets_input import read_file_text
+from .kustomizations import kustomizations_from_doc
 
 # Options that make no sense inside a configuration file.
 _NOT_IN_FILE = frozenset({"kustomization", "config_file", "kustomization_name", "path", "dependencies",
-                          "retry_interval", "prune", "force", "disable_health_check", "substitute",
-                          "substitute_from", "no_wait", "dry_run", "wait_for_compliance", "wait_timeout", "yes",
-                          "extra"})
+                          "retry_interval", "prune", "force", "wait", "disable_health_check", "remove_post_build",
+                          "substitute", "substitute_from", "no_wait", "dry_run", "wait_for_compliance",
+                          "compliance_timeout", "yes"})
 _DURATION_DESTS = frozenset({"timeout", "sync_interval", "reconciliation_wait_duration"})
 
 
@@ -54,55 +54,6 @@ FILE_KEYS = _file_dests()
 _FIELD_TYPES = {f.name: str(f.type) for f in fields(FluxArgs)}
 
 
-def load_document(path: str, flag: str):
-    """Parse a YAML or JSON file (JSON is YAML); InvalidArgumentValueError with the position on errors."""
-    text = read_file_text(path, flag)
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        place = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or "invalid syntax"
-        raise InvalidArgumentValueError(f"The file {path!r} given to {flag} is not valid YAML/JSON{place}: "
-                                        f"{problem}.", "Fix the file's syntax and try again.") from None
-
-
-def _kustomization_items(doc, where: str):
-    """Yield (name, object, json path) for every kustomization in `doc`."""
-    if isinstance(doc, list):
-        for index, item in enumerate(doc):
-            if not isinstance(item, Mapping) or "name" not in item:
-                raise InvalidArgumentValueError(f"{where}[{index}] has no name.",
-                                                "Each kustomization in a list needs a name member.")
-            yield item["name"], item, f"{where}.{item['name']}"
-    elif isinstance(doc, Mapping) and "kustomizations" in doc and len(doc) == 1:
-        yield from _kustomization_items(doc["kustomizations"], where)
-    elif isinstance(doc, Mapping) and "name" in doc:
-        yield doc["name"], doc, f"{where}.{doc['name']}"
-    elif isinstance(doc, Mapping) and doc and all(isinstance(v, Mapping) for v in doc.values()):
-        for name, item in doc.items():
-            yield name, item, f"{where}.{name}"
-    else:
-        raise InvalidArgumentValueError(
-            f"{where} must be a list of kustomization objects or a map of name -> kustomization.",
-            "For example: {apps: {path: ./apps, dependsOn: [infra]}, infra: {path: ./infrastructure}}")
-
-
-def kustomizations_from_doc(doc, where: str, config_name: str | None) -> dict[str, dict]:
-    result: dict[str, dict] = {}
-    for name, item, path in _kustomization_items(doc, where):
-        if name in result:
-            raise InvalidArgumentValueError(f"Kustomization name {name!r} is used more than once in {where}.",
-                                            "Give every kustomization a unique name.")
-        result[name] = kustomization_from_mapping(name, item, path, config_name)
-    return result
-
-
-def kustomizations_from_file(path: str, config_name: str | None) -> dict[str, dict]:
-    """The kustomizations of a `--kustomization @FILE` group."""
-    return kustomizations_from_doc(load_document(path, "--kustomization @file"), "kustomizations", config_name)
-
-
 def _convert(dest: str, value, where: str):
     kind = _FIELD_TYPES[dest]
     if "bool" in kind:
@@ -122,9 +73,10 @@ def _convert(dest: str, value, where: str):
 
 def load_config_file(path: str, config_name: str | None = None) -> tuple[dict, dict[str, dict]]:
     """({FluxArgs dest: value}, {kustomization name: KustomizationDefinition}) from a --config-file."""
-    doc = load_document(path, "--config-file")
+    doc = documents.load(path, "--config-file")
+    what = documents.describe(None if documents.is_expanded_content(path) else path.lstrip("@"), "--config-file")
     if not isinstance(doc, Mapping):
-        raise InvalidArgumentValueError(f"The file {path!r} given to --config-file must contain an object.",
+        raise InvalidArgumentValueError(f"{what[0].upper()}{what[1:]} must contain an object.",
                                         "Start the file with keys such as url:, branch:, kustomizations:.")
     values: dict = {}
     kustomizations: dict[str, dict] = {}
@@ -137,11 +89,11 @@ def load_config_file(path: str, config_name: str | None = None) -> tuple[dict, d
         dest = FILE_KEYS.get(key)
         if dest is None:
             close = difflib.get_close_matches(key, list(FILE_KEYS) + ["kustomizations"], n=1, cutoff=0.6)
-            raise InvalidArgumentValueError(f"Unknown key {key!r} in the config file {path!r}.",
+            raise InvalidArgumentValueError(f"Unknown key {key!r} in {what}.",
                                             (f"Did you mean {close[0]!r}? " if close else "") +
                                             "Keys are the command's options without the dashes, plus kustomizations.")
         if dest in values:
-            raise InvalidArgumentValueError(f"{key!r} is given more than once in the config file {path!r}.",
+            raise InvalidArgumentValueError(f"{key!r} is given more than once in {what}.",
                                             "Give each setting once.")
         if value is not None:
             values[dest] = _convert(dest, value, key)

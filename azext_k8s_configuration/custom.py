@@ -18,13 +18,13 @@ def _cluster(values):
 
 def _flux_args(values):
     from azext_k8s_configuration.flux_args import FluxArgs
-    names = {f.name for f in dataclasses.fields(FluxArgs)} - {"extra"}
+    names = {f.name for f in dataclasses.fields(FluxArgs)}
     return FluxArgs(**{k: v for k, v in values.items() if k in names})
 
 
 def _write_options(values):
     return {"no_wait": bool(values.get("no_wait")), "dry_run": bool(values.get("dry_run")),
-            "wait": bool(values.get("wait_for_compliance")), "wait_timeout": values.get("wait_timeout")}
+            "wait": bool(values.get("wait_for_compliance")), "wait_timeout": values.get("compliance_timeout")}
 
 
 # ---- flux configurations ---------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ def flux_create(cmd, *, resource_group_name, cluster_name, cluster_type, name, c
                 service_account_name=None, use_workload_identity=None, verification_provider=None,
                 match_oidc_identity=None, verification_config=None, oci_insecure=None,
                 kustomization=None, config_file=None,
-                no_wait=False, dry_run=False, wait_for_compliance=False, wait_timeout=None):
+                no_wait=False, dry_run=False, wait_for_compliance=False, compliance_timeout=None):
     from azext_k8s_configuration.providers import flux_configurations
     values = locals()
     return flux_configurations.create(cmd, _cluster(values), name, _flux_args(values), **_write_options(values))
@@ -69,7 +69,7 @@ def flux_update(cmd, *, resource_group_name, cluster_name, cluster_type, name, c
                 service_account_name=None, use_workload_identity=None, verification_provider=None,
                 match_oidc_identity=None, verification_config=None, oci_insecure=None,
                 kustomization=None, config_file=None, yes=False,
-                no_wait=False, dry_run=False, wait_for_compliance=False, wait_timeout=None):
+                no_wait=False, dry_run=False, wait_for_compliance=False, compliance_timeout=None):
     from azext_k8s_configuration.providers import flux_configurations
     values = locals()
     return flux_configurations.update(cmd, _cluster(values), name, _flux_args(values), yes=yes,
@@ -115,8 +115,8 @@ def flux_check(cmd, *, resource_group_name, cluster_name, cluster_type, cluster_
 def kustomization_create(cmd, *, resource_group_name, cluster_name, cluster_type, name, kustomization_name,
                          cluster_resource_provider=None, path=None, dependencies=None, timeout=None,
                          sync_interval=None, retry_interval=None, prune=None, force=None,
-                         disable_health_check=None, substitute=None, substitute_from=None,
-                         no_wait=False, dry_run=False, wait_for_compliance=False, wait_timeout=None):
+                         wait=None, disable_health_check=None, substitute=None, substitute_from=None,
+                         no_wait=False, dry_run=False, wait_for_compliance=False, compliance_timeout=None):
     from azext_k8s_configuration.providers import kustomizations
     values = locals()
     return kustomizations.create(cmd, _cluster(values), name, kustomization_name,
@@ -126,8 +126,9 @@ def kustomization_create(cmd, *, resource_group_name, cluster_name, cluster_type
 def kustomization_update(cmd, *, resource_group_name, cluster_name, cluster_type, name, kustomization_name,
                          cluster_resource_provider=None, path=None, dependencies=None, timeout=None,
                          sync_interval=None, retry_interval=None, prune=None, force=None,
-                         disable_health_check=None, substitute=None, substitute_from=None,
-                         no_wait=False, dry_run=False, wait_for_compliance=False, wait_timeout=None):
+                         wait=None, disable_health_check=None, substitute=None, substitute_from=None,
+                         remove_post_build=False, no_wait=False, dry_run=False, wait_for_compliance=False,
+                         compliance_timeout=None):
     from azext_k8s_configuration.providers import kustomizations
     values = locals()
     return kustomizations.update(cmd, _cluster(values), name, kustomization_name,

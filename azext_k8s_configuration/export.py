@@ -14,6 +14,8 @@ import yaml
 from azure.cli.core.azclierror import InvalidArgumentValueError
 
 from azext_k8s_configuration.cluster_ref import ClusterRef
+from azext_k8s_configuration.durations import format_go
+from azext_k8s_configuration.redaction import mask_source_urls
 
 FORMATS = ("flux-yaml", "arm", "bicep")
 FLUX_API_VERSION = "2025-04-01"
@@ -98,15 +100,6 @@ def desired_properties(config: dict) -> tuple[dict, dict[str, ParamRef]]:
 
 
 # ---------------------------------------------------------------------------------------- flux yaml
-def go_duration(seconds) -> str:
-    """Seconds as a Go duration string: 600 -> '10m', 5400 -> '1h30m', 0 -> '0s'."""
-    seconds = int(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + (f"{secs}s" if secs else "")
-    return text or "0s"
-
-
 def _is_ssh(url) -> bool:
     return isinstance(url, str) and (url.lower().startswith("ssh://")
                                      or re.match(r"^[\w.-]+@[\w.-]+:", url) is not None)
@@ -126,8 +119,8 @@ def _needs_credentials(kind: str, source: dict, props: dict) -> bool:
 
 
 def _timing(source: dict) -> dict:
-    return {"interval": go_duration(source.get("syncIntervalInSeconds", DEFAULT_INTERVAL)),
-            "timeout": go_duration(source.get("timeoutInSeconds", DEFAULT_INTERVAL))}
+    return {"interval": format_go(source.get("syncIntervalInSeconds", DEFAULT_INTERVAL)),
+            "timeout": format_go(source.get("timeoutInSeconds", DEFAULT_INTERVAL))}
 
 
 def _source_spec(kind: str, source: dict, name: str) -> tuple[str, str, dict]:
@@ -168,10 +161,10 @@ def _source_spec(kind: str, source: dict, name: str) -> tuple[str, str, dict]:
 
 def _kustomization_doc(config_name: str, namespace: str, key: str, spec: dict, *, source_ref: dict,
                        suspend: bool) -> dict:
-    body = {"interval": go_duration(spec.get("syncIntervalInSeconds", DEFAULT_INTERVAL))}
+    body = {"interval": format_go(spec.get("syncIntervalInSeconds", DEFAULT_INTERVAL))}
     if spec.get("retryIntervalInSeconds") is not None:
-        body["retryInterval"] = go_duration(spec["retryIntervalInSeconds"])
-    body["timeout"] = go_duration(spec.get("timeoutInSeconds", DEFAULT_INTERVAL))
+        body["retryInterval"] = format_go(spec["retryIntervalInSeconds"])
+    body["timeout"] = format_go(spec.get("timeoutInSeconds", DEFAULT_INTERVAL))
     if spec.get("path"):
         body["path"] = spec["path"]
     body.update(prune=bool(spec.get("prune", False)), force=bool(spec.get("force", False)),
@@ -332,6 +325,8 @@ def render_flux_yaml(config: dict) -> str:
 def render(config: dict, fmt: str, cluster: ClusterRef, extension: dict | None = None) -> str:
     """Render ``config`` (a FluxConfiguration in ARM JSON) in ``fmt``: flux-yaml, arm or bicep."""
     chosen = (fmt or "").strip().lower()
+    if isinstance(config.get("properties"), dict):  # a token in a source URL is never exported
+        config = {**config, "properties": mask_source_urls(config["properties"])}
     if chosen == "flux-yaml":
         return render_flux_yaml(config)
     if chosen == "arm":

@@ -8,8 +8,7 @@ false/empty value. The cluster identity (-g/-c/-t/--cluster-rp) lives in `cluste
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 # dest -> the option shown in messages (the first/primary spelling registered by _params.py).
@@ -80,10 +79,13 @@ FLAG_NAMES: dict[str, str] = {
     "retry_interval": "--retry-interval",
     "prune": "--prune",
     "force": "--force",
+    "wait": "--wait",
     "disable_health_check": "--disable-health-check",
+    "remove_post_build": "--remove-post-build",
     "substitute": "--substitute",
     "substitute_from": "--substitute-from",
-    "wait_timeout": "--wait-timeout",
+    "wait_for_compliance": "--wait-for-compliance",
+    "compliance_timeout": "--compliance-timeout",
 }
 
 
@@ -170,24 +172,17 @@ class FluxArgs:  # pylint: disable=too-many-instance-attributes
     retry_interval: str | None = None
     prune: bool | None = None
     force: bool | None = None
+    wait: bool | None = None
     disable_health_check: bool | None = None
+    remove_post_build: bool | None = None
     substitute: list[str] | None = None
     substitute_from: list[str] | None = None
     # write behaviour (used by the command layer, not by the body builder)
     no_wait: bool | None = None
     dry_run: bool | None = None
     wait_for_compliance: bool | None = None
-    wait_timeout: str | None = None
+    compliance_timeout: str | None = None
     yes: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def from_kwargs(cls, values: Mapping[str, Any]) -> FluxArgs:
-        """Build from a command function's keyword arguments; unknown keys are kept in `extra`."""
-        known = {f.name for f in fields(cls)} - {"extra"}
-        args = cls(**{k: v for k, v in values.items() if k in known})
-        args.extra = {k: v for k, v in values.items() if k not in known}
-        return args
 
     def given(self, dest: str) -> bool:
         return getattr(self, dest, None) is not None

@@ -3,11 +3,15 @@
 A kustomization is drawn under each kustomization it depends on; roots are those with no (known)
 dependency. A node already drawn elsewhere is not expanded twice, and a dependency cycle is marked
 instead of being followed.
+
+The tree is drawn with box-drawing characters, or with plain ASCII when the output encoding cannot represent
+them (for example a Windows pipe in cp1252), so it never fails or prints escapes.
 """
 
 from __future__ import annotations
 
-_BRANCH, _LAST, _PIPE, _SPACE = "├── ", "└── ", "│   ", "    "
+UNICODE_PARTS = ("├── ", "└── ", "│   ", "    ")
+ASCII_PARTS = ("|-- ", "`-- ", "|   ", "    ")
 CYCLE_MARK = " (cycle)"
 REPEAT_MARK = " (see above)"
 
@@ -44,8 +48,32 @@ def _on_cycle(name: str, deps: dict[str, list[str]]) -> bool:
     return False
 
 
-def render_dependency_tree(kustomizations: dict[str, dict]) -> str:
-    """Render ``{name: KustomizationDefinition}`` as an indented tree; '' when there is nothing to show."""
+def can_encode(text: str, encoding: str | None) -> bool:
+    if not encoding:
+        return True
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def render_dependency_tree(kustomizations: dict[str, dict], encoding: str | None = None) -> str:
+    """Render ``{name: KustomizationDefinition}`` as an indented tree; '' when there is nothing to show.
+
+    With `encoding` (e.g. sys.stdout.encoding), ASCII connectors are used when that encoding cannot hold the
+    box-drawing ones, and any other character it cannot hold is replaced."""
+    parts = UNICODE_PARTS if can_encode("".join(UNICODE_PARTS), encoding) else ASCII_PARTS
+    text = _render(kustomizations, *parts)
+    if encoding and not can_encode(text, encoding):
+        try:
+            text = text.encode(encoding, "replace").decode(encoding)
+        except LookupError:
+            text = text.encode("ascii", "replace").decode("ascii")
+    return text
+
+
+def _render(kustomizations: dict[str, dict], branch: str, last: str, pipe: str, space: str) -> str:
     deps = _dependencies(kustomizations or {})
     children = _children(deps)
     lines: list[str] = []
@@ -60,10 +88,10 @@ def render_dependency_tree(kustomizations: dict[str, dict]) -> str:
             return
         drawn.add(name)
         lines.append(f"{prefix}{connector}{_label(name, deps)}")
-        child_prefix = prefix + ("" if not connector else (_SPACE if connector == _LAST else _PIPE))
+        child_prefix = prefix + ("" if not connector else (space if connector == last else pipe))
         kids = children[name]
         for index, kid in enumerate(kids):
-            walk(kid, child_prefix, _LAST if index == len(kids) - 1 else _BRANCH, path + (name,))
+            walk(kid, child_prefix, last if index == len(kids) - 1 else branch, path + (name,))
 
     roots = [name for name in sorted(deps) if not any(d in deps for d in deps[name])]
     for root in roots:

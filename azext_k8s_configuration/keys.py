@@ -1,6 +1,9 @@
 """SSH private key and known_hosts validation (cryptography and paramiko; no network).
 
 Private keys may be PEM (PKCS#1, SEC1, PKCS#8) or OpenSSH format, of type RSA, ECDSA, DSA or Ed25519.
+DSA keys are refused in PKCS#8 and OpenSSH format (Flux's source-controller, built on Go's x/crypto/ssh, reads
+DSA only from a traditional 'BEGIN DSA PRIVATE KEY' PEM block) and accepted with a warning in that block, since
+GitHub, Azure DevOps and OpenSSH servers (ssh-dss disabled since OpenSSH 7.0) reject DSA.
 Passphrase-protected keys are refused with a clear message: Flux needs the key without a passphrase.
 Every decoding problem becomes an InvalidArgumentValueError naming the option, never a traceback.
 """
@@ -15,9 +18,12 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
     load_ssh_private_key,
 )
+from knack.log import get_logger
 
 SUPPORTED_KEY_TYPES = (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, dsa.DSAPrivateKey, ed25519.Ed25519PrivateKey)
-_KEY_HELP = "Give an unencrypted RSA, ECDSA, DSA or Ed25519 private key in PEM or OpenSSH format."
+_KEY_HELP = "Give an unencrypted RSA, ECDSA or Ed25519 private key in PEM or OpenSSH format."
+_DSA_HELP = "Use an Ed25519, ECDSA or RSA deploy key instead, e.g. `ssh-keygen -t ed25519 -N '' -f KEYFILE`."
+logger = get_logger(__name__)
 
 
 def _key_error(flag: str, why: str) -> InvalidArgumentValueError:
@@ -44,11 +50,24 @@ def validate_ssh_private_key(data: bytes, flag: str = "--ssh-private-key") -> st
         raise _key_error(flag, "could not be parsed") from None
     if not isinstance(key, SUPPORTED_KEY_TYPES):
         raise _key_error(flag, f"has an unsupported type ({type(key).__name__})")
+    if isinstance(key, dsa.DSAPrivateKey):
+        _check_dsa(data, flag)
     for kind, name in ((rsa.RSAPrivateKey, "RSA"), (ec.EllipticCurvePrivateKey, "ECDSA"),
                        (dsa.DSAPrivateKey, "DSA"), (ed25519.Ed25519PrivateKey, "Ed25519")):
         if isinstance(key, kind):
             return name
     return "unknown"  # pragma: no cover - guarded by SUPPORTED_KEY_TYPES
+
+
+def _check_dsa(data: bytes, flag: str) -> None:
+    """DSA: refuse the formats Flux cannot read; warn for the one it can (hosts still reject DSA)."""
+    if b"-----BEGIN DSA PRIVATE KEY-----" not in data:  # PKCS#8 or OpenSSH container
+        raise InvalidArgumentValueError(
+            f"The SSH private key given with {flag} is a DSA key in PKCS#8 or OpenSSH format, which Flux's "
+            "source-controller cannot read (it reads DSA keys only as '-----BEGIN DSA PRIVATE KEY-----'); "
+            "DSA keys are also refused by GitHub, Azure DevOps and OpenSSH servers by default.", _DSA_HELP)
+    logger.warning("The SSH private key given with %s is a DSA key: GitHub, Azure DevOps and OpenSSH servers "
+                   "(since 7.0) refuse DSA by default, so the source may fail to authenticate. %s", flag, _DSA_HELP)
 
 
 def validate_known_hosts(data: bytes, flag: str = "--known-hosts") -> int:

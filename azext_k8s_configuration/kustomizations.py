@@ -24,6 +24,7 @@ from azure.cli.core.azclierror import (
     RequiredArgumentMissingError,
 )
 
+from . import documents
 from .booleans import parse_bool
 from .dependencies import parse_depends_on
 from .durations import parse_duration, validate_seconds
@@ -54,6 +55,9 @@ SUBSTITUTE_PREFIX = "substitute."
 DEFAULT_KUSTOMIZATION_NAME = "kustomization-1"
 _VAR_NAME = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*", re.ASCII)
 _SUBSTITUTE_KINDS = {"configmap": "ConfigMap", "secret": "Secret"}
+USAGE = ("Usage: --kustomization name=NAME [path=PATH] [dependsOn=a,b] [prune=true] ...; or --kustomization "
+         "@FILE with YAML or JSON: one kustomization, a list of them, or a map of name -> kustomization.")
+_TOKEN_KEY = re.compile(r"\s*[A-Za-z0-9_.\-]+=", re.ASCII)
 _ARM_ORDER = ("path", "dependsOn", "timeoutInSeconds", "syncIntervalInSeconds", "retryIntervalInSeconds",
               "prune", "force", "wait", "postBuild")
 
@@ -219,10 +223,28 @@ def _unknown_key(key: str, where: str, allow_file_keys: bool) -> InvalidArgument
     return InvalidArgumentValueError(f"Unknown kustomization key {key!r} in {where}.", hint)
 
 
+def _check_repeat(spec: dict, target: str, first: Entry, entry: Entry, field_name: str) -> None:
+    """A second key for an ARM field already set: fine only for wait / disable_health_check saying the same."""
+    if first.key == entry.key:
+        raise InvalidArgumentValueError(f"{entry.where} is given more than once.", "Give each kustomization "
+                                        "setting once.")
+    if target == "wait":
+        probe: dict = {}
+        HANDLERS[field_name](probe, entry.value, entry.where)
+        if probe["wait"] == spec["wait"]:
+            return
+        raise MutuallyExclusiveArgumentError(
+            f"{first.where} and {entry.where} contradict each other (wait={str(spec['wait']).lower()} vs "
+            f"wait={str(probe['wait']).lower()}).",
+            "Give only one of them: wait=false is the same as disable_health_check=true.")
+    raise MutuallyExclusiveArgumentError(f"{entry.where} is given more than once (also as {first.where}).",
+                                         "Give each kustomization setting once.")
+
+
 def build_spec(entries: Iterable[Entry], *, allow_file_keys: bool = False) -> dict:
     """ARM KustomizationDefinition JSON from entries (the `name` entry is ignored here)."""
     spec: dict = {}
-    seen: dict[str, str] = {}
+    seen: dict[str, Entry] = {}
     for entry in entries:
         key = entry.key
         if key.startswith(SUBSTITUTE_PREFIX):
@@ -235,23 +257,25 @@ def build_spec(entries: Iterable[Entry], *, allow_file_keys: bool = False) -> di
             continue
         target = _TARGET.get(field_name, field_name)
         if target in seen and field_name not in REPEATABLE:
-            error = MutuallyExclusiveArgumentError if seen[target] != key else InvalidArgumentValueError
-            also = f" (also as {seen[target]!r})" if seen[target] != key else ""
-            raise error(f"{entry.where} is given more than once{also}.", "Give each kustomization setting once.")
-        seen[target] = key
+            _check_repeat(spec, target, seen[target], entry, field_name)
+            continue
+        seen[target] = entry
         HANDLERS[field_name](spec, entry.value, entry.where)
     return {k: spec[k] for k in _ARM_ORDER if k in spec}
+
+
+def _short(token: str) -> str:
+    first = token.strip().splitlines()[0] if token.strip() else token
+    return first if len(first) <= 40 and first == token.strip() else first[:40] + "..."
 
 
 def _token_entries(group: list[str], index: int) -> list[Entry]:
     entries = []
     for token in group:
         key, sep, value = token.partition("=")
-        if not sep or not key.strip():
+        if not sep or not key.strip() or _TOKEN_KEY.match(token) is None:
             raise InvalidArgumentValueError(
-                f"Invalid --kustomization token {token!r} (group {index}): expected KEY=VALUE.",
-                "Usage: --kustomization name=NAME [path=PATH] [dependsOn=a,b] [prune=true] ...; "
-                "or --kustomization @file.yaml")
+                f"Invalid --kustomization token {_short(token)!r} (group {index}): expected KEY=VALUE.", USAGE)
         entries.append(Entry(key.strip(), value, f"--kustomization {key.strip()}"))
     return entries
 
@@ -273,23 +297,77 @@ def _add_unique(result: dict[str, dict], name: str, spec: dict) -> None:
     result[name] = spec
 
 
+def _is_document(token: str) -> bool:
+    """A token that is not KEY=VALUE: YAML/JSON text (az expanded `@file`) or an `@path` az could not read."""
+    if _TOKEN_KEY.match(token):
+        return False
+    return token.startswith("@") or documents.is_expanded_content(token)
+
+
+def kustomization_items(doc, where: str):
+    """Yield (name, object, json path) for every kustomization in a document: one object with a name, a list of
+    them, a name -> object map, or an object whose only member is `kustomizations`."""
+    if isinstance(doc, list):
+        for index, item in enumerate(doc):
+            if not isinstance(item, Mapping) or "name" not in item:
+                raise InvalidArgumentValueError(f"{where}[{index}] has no name.",
+                                                "Each kustomization in a list needs a name member.")
+            yield item["name"], item, f"{where}.{item['name']}"
+    elif isinstance(doc, Mapping) and "kustomizations" in doc and len(doc) == 1:
+        yield from kustomization_items(doc["kustomizations"], where)
+    elif isinstance(doc, Mapping) and "name" in doc:
+        yield doc["name"], doc, f"{where}.{doc['name']}"
+    elif isinstance(doc, Mapping) and doc and all(isinstance(v, Mapping) for v in doc.values()):
+        for name, item in doc.items():
+            yield name, item, f"{where}.{name}"
+    else:
+        raise InvalidArgumentValueError(
+            f"{where} must be a kustomization object with a name, a list of them or a map of name -> kustomization.",
+            "For example: {apps: {path: ./apps, dependsOn: [infra]}, infra: {path: ./infrastructure}}")
+
+
+def kustomizations_from_doc(doc, where: str, config_name: str | None) -> dict[str, dict]:
+    """{name: KustomizationDefinition} from a parsed YAML/JSON document; errors name the place in it."""
+    result: dict[str, dict] = {}
+    for name, item, path in kustomization_items(doc, where):
+        documents.check_strings(item, path, "--kustomization")
+        if name in result:
+            raise InvalidArgumentValueError(f"Kustomization name {name!r} is used more than once in {where}.",
+                                            "Give every kustomization a unique name.")
+        result[name] = kustomization_from_mapping(name, item, path, config_name)
+    return result
+
+
+def _document_group(group: list[str], index: int, config_name: str | None) -> dict[str, dict]:
+    result: dict[str, dict] = {}
+    for token in group:
+        doc = documents.load(token, "--kustomization", check=False)  # checked per kustomization, named by path
+        if not isinstance(doc, (Mapping, list)):
+            raise InvalidArgumentValueError(
+                f"Invalid --kustomization value {_short(token)!r} (group {index}): expected KEY=VALUE tokens or "
+                "@FILE.", USAGE)
+        for name, spec in kustomizations_from_doc(doc, "kustomizations", config_name).items():
+            _add_unique(result, name, spec)
+    return result
+
+
 def parse_kustomization_groups(groups: list[list[str]] | None, config_name: str | None) -> dict[str, dict]:
-    """`--kustomization` groups (argparse nargs='+', action='append') -> {name: KustomizationDefinition}."""
+    """`--kustomization` groups (argparse nargs='+', action='append') -> {name: KustomizationDefinition}.
+
+    A group is KEY=VALUE tokens, or documents: az hands `--kustomization @apps.yaml` over as the file's text."""
     result: dict[str, dict] = {}
     for index, group in enumerate(groups or [], start=1):
         if isinstance(group, str):
             group = [group]
-        if len(group) == 1 and group[0].startswith("@"):
-            from .config_file import (
-                kustomizations_from_file,  # local import: config_file imports this module
-            )
-            for name, spec in kustomizations_from_file(group[0][1:], config_name).items():
-                _add_unique(result, name, spec)
-            continue
-        entries = _token_entries(group, index)
-        name, where = _name_of(entries, f"--kustomization group {index}")
-        validate_kustomization_name(name, config_name, flag=where)
-        _add_unique(result, name, build_spec(entries))
+        if all(_is_document(token) for token in group):
+            parsed = _document_group(group, index, config_name)
+        else:
+            entries = _token_entries(group, index)
+            name, where = _name_of(entries, f"--kustomization group {index}")
+            validate_kustomization_name(name, config_name, flag=where)
+            parsed = {name: build_spec(entries)}
+        for name, spec in parsed.items():
+            _add_unique(result, name, spec)
     return result
 
 
@@ -305,13 +383,22 @@ def kustomization_from_mapping(name, mapping, where: str, config_name: str | Non
 
 def kustomization_from_flags(*, name: str, config_name: str | None = None, path=None, dependencies=None,
                              timeout=None, sync_interval=None, retry_interval=None, prune=None, force=None,
-                             disable_health_check=None, substitute=None, substitute_from=None) -> dict:
-    """ARM JSON for `flux kustomization create/update` flags; only the given flags appear."""
+                             wait=None, disable_health_check=None, substitute=None, substitute_from=None,
+                             remove_post_build=None) -> dict:
+    """ARM JSON for `flux kustomization create/update` flags; only the given flags appear.
+
+    `remove_post_build` sends `postBuild: null`, which deletes the kustomization's postBuild in a merge patch."""
     validate_kustomization_name(name, config_name, flag="--kustomization-name")
+    if remove_post_build and (substitute or substitute_from):
+        raise MutuallyExclusiveArgumentError(
+            "--remove-post-build cannot be combined with --substitute or --substitute-from.",
+            "Remove postBuild with --remove-post-build, then add new substitutions in a second update; or give "
+            "only the substitutions to change.")
     given = (("path", path, "--path"), ("depends_on", dependencies, "--depends-on"),
              ("timeout", timeout, "--timeout"), ("interval", sync_interval, "--interval"),
              ("retry_interval", retry_interval, "--retry-interval"), ("prune", prune, "--prune"),
-             ("force", force, "--force"), ("disable_health_check", disable_health_check, "--disable-health-check"))
+             ("force", force, "--force"), ("wait", wait, "--wait"),
+             ("disable_health_check", disable_health_check, "--disable-health-check"))
     entries = [Entry(key, value, where) for key, value, where in given if value is not None]
     for item in substitute or []:
         var, sep, value = item.partition("=")
@@ -320,4 +407,7 @@ def kustomization_from_flags(*, name: str, config_name: str | None = None, path=
                                             "For example --substitute cluster_env=prod replicas=2")
         entries.append(Entry(SUBSTITUTE_PREFIX + var.strip(), value, "--substitute"))
     entries.extend(Entry("substituteFrom", item, "--substitute-from") for item in substitute_from or [])
-    return build_spec(entries)
+    spec = build_spec(entries)
+    if remove_post_build:
+        spec["postBuild"] = None
+    return spec

@@ -63,5 +63,6 @@ def validate_kustomization_name(value, config_name: str | None = None, flag: str
             f"{config_name!r} it is {len(config_name) + len(value)} characters long, the maximum is "
             f"{MAX_COMBINED_LENGTH}.",
             "Flux names the cluster object '<configuration>-<kustomization>', which must fit in 63 characters; "
-            "shorten the configuration or the kustomization name.")
+            "shorten the configuration or the kustomization name (without --kustomization, the kustomization "
+            "is named 'kustomization-1': give a shorter one with --kustomization name=NAME).")
     return value

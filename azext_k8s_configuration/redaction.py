@@ -3,7 +3,8 @@
 `SECRET_FIELD_PATHS` lists, relative to a FluxConfiguration's `properties`, every field the 2025-04-01 API
 marks as secret (x-ms-secret). "*" matches every key of a map. `redact(body)` returns a deep copy in which
 each secret value that is set is replaced by "<redacted>" (nulls, which delete a field in a PATCH, stay
-null), and a password embedded in a source URL is masked too.
+null), and a password or token embedded in a source URL is masked too (`mask_source_urls` does only that, for
+show and export).
 """
 from __future__ import annotations
 
@@ -44,8 +45,23 @@ def redact(body: dict) -> dict:
     props = result.get("properties") if isinstance(result.get("properties"), dict) else result
     for path in SECRET_FIELD_PATHS:
         _mask(props, path)
+    _mask_urls(props)
+    return result
+
+
+def _mask_urls(props: dict) -> None:
     for holder in _URL_HOLDERS:
         source = props.get(holder)
         if isinstance(source, dict) and isinstance(source.get("url"), str):
             source["url"] = shown(source["url"])
+
+
+def mask_source_urls(props: dict) -> dict:
+    """Copy of a FluxConfiguration's `properties` whose source URLs show no password or token (for show/export
+    of a configuration written by another tool)."""
+    result = dict(props)
+    for holder in _URL_HOLDERS:
+        if isinstance(result.get(holder), dict):
+            result[holder] = dict(result[holder])
+    _mask_urls(result)
     return result

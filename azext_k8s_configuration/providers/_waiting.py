@@ -6,17 +6,18 @@ from azext_k8s_configuration._errors import arm_errors, is_not_found
 from azext_k8s_configuration.providers._arm import cluster_args, plain
 
 
-def parse_wait_timeout(value, flag="--wait-timeout"):
+def parse_wait_timeout(value, flag="--compliance-timeout"):
     from azext_k8s_configuration.durations import parse_duration
     return parse_duration(value if value is not None else "10m", flag)
 
 
 def wait_seconds_for(no_wait, wait, wait_timeout):
-    """Seconds `--wait` may take (None without --wait); --wait with --no-wait is an error."""
+    """Seconds `--wait-for-compliance` may take (None without it); with --no-wait it is an error."""
     if no_wait and wait:
         from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
-        raise MutuallyExclusiveArgumentError("--wait and --no-wait cannot be used together.",
-                                             "Use --wait to wait for compliance, or --no-wait to return at once.")
+        raise MutuallyExclusiveArgumentError("--wait-for-compliance and --no-wait cannot be used together.",
+                                             "Use --wait-for-compliance to wait until Compliant, or --no-wait to "
+                                             "return at once.")
     return parse_wait_timeout(wait_timeout) if wait else None
 
 

@@ -11,7 +11,8 @@ import pytest
 import yaml
 from azure.cli.core.azclierror import InvalidArgumentValueError
 
-from azext_k8s_configuration.export import go_duration, render
+from azext_k8s_configuration.durations import format_go
+from azext_k8s_configuration.export import render
 
 ARC = SimpleNamespace(resource_group="rg1", cluster_rp="Microsoft.Kubernetes", cluster_type="connectedClusters",
                       cluster_name="arc-1")
@@ -260,7 +261,7 @@ def test_unknown_format_is_a_clear_error():
 @pytest.mark.parametrize("seconds, text", [(0, "0s"), (45, "45s"), (600, "10m"), (5400, "1h30m"),
                                            (3605, "1h5s"), (86400, "24h")])
 def test_go_duration(seconds, text):
-    assert go_duration(seconds) == text
+    assert format_go(seconds) == text
 
 
 def test_spec_examples_export_cleanly():
@@ -275,3 +276,13 @@ def test_spec_examples_export_cleanly():
         assert names == {f"{body['name']}-{k}" for k in body["properties"]["kustomizations"]}, path.name
         template = json.loads(render(body, "arm", ARC))
         assert template["resources"][1]["properties"]["sourceKind"] == body["properties"]["sourceKind"], path.name
+
+
+@pytest.mark.parametrize("fmt", ["flux-yaml", "arm", "bicep"])
+def test_a_token_in_a_stored_source_url_is_never_exported(fmt):
+    token = "ghp_CANARYtokenInTheUserPart0123456789ab"
+    config = git_config()
+    config["properties"]["gitRepository"]["url"] = f"https://{token}@github.com/example/gitops"
+    text = render(config, fmt, ARC)
+    assert token not in text and "https://<redacted>@github.com/example/gitops" in text
+    assert token in config["properties"]["gitRepository"]["url"]  # the input is not modified

@@ -48,3 +48,13 @@ def test_missing_dependency_is_annotated():
 def test_empty_and_none_dependencies():
     assert render_dependency_tree({}) == ""
     assert render_dependency_tree({"b": {"dependsOn": None}, "a": {}}).splitlines() == ["a", "b"]
+
+
+def test_ascii_when_the_output_encoding_cannot_draw_boxes():
+    kustomizations = {"a": _k(), "b": _k("a"), "c": _k("b"), "d": _k("a")}
+    assert render_dependency_tree(kustomizations, encoding="utf-8").splitlines() == ["a", "├── b", "│   └── c",
+                                                                                    "└── d"]
+    for encoding in ("cp1252", "ascii", "latin-1"):
+        assert render_dependency_tree(kustomizations, encoding=encoding).splitlines() == [
+            "a", "|-- b", "|   `-- c", "`-- d"]
+    assert render_dependency_tree(kustomizations, encoding="no-such-codec").splitlines()[1] == "|-- b"

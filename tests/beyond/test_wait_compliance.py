@@ -94,7 +94,7 @@ def test_timeout_lists_last_known_states():
     assert "did not become Compliant within 10 seconds" in text
     assert "HelmRelease/podinfo (namespace cluster-config): Pending - install in progress" in text
     assert "GitRepository/cluster-config (namespace cluster-config): Compliant" in text
-    assert "--wait-timeout" in " ".join(info.value.recommendations)
+    assert "--compliance-timeout" in " ".join(info.value.recommendations)
     assert clock.sleeps == [3, 3, 3, 1]  # never sleeps past the deadline
 
 

@@ -16,8 +16,6 @@ def _offline(monkeypatch):
     for var in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
         monkeypatch.setenv(var, "http://127.0.0.1:9")
     monkeypatch.setenv("NO_PROXY", "")
-    pytest.importorskip("azext_k8s_configuration.cluster_ref", reason="parsing layer (cluster_ref) not present")
-    pytest.importorskip("azext_k8s_configuration.redaction", reason="parsing layer (redaction) not present")
 
 
 def test_create_dry_run_prints_put_with_redacted_secrets(run_az, no_traceback):
@@ -98,8 +96,8 @@ def test_delete_dry_run_sends_force_delete_only_with_force(run_az):
     (["--kustomization", "path=./apps"], "name"),
     (["--kustomization", "name=apps", "prune=maybe"], "prune"),
     (["--kustomization", "name=a", "dependsOn=b", "--kustomization", "name=b", "dependsOn=a"], "cycle"),
-    (["--wait", "--no-wait"], "--no-wait"),
-    (["--wait", "--wait-timeout", "soon"], "--wait-timeout"),
+    (["--wait-for-compliance", "--no-wait"], "--no-wait"),
+    (["--wait-for-compliance", "--compliance-timeout", "soon"], "--compliance-timeout"),
 ])
 def test_bad_values_are_clean_errors(run_az, no_traceback, extra, flag):
     result = run_az(*CREATE, *extra, "--dry-run")

@@ -29,7 +29,8 @@ def test_create_help_has_tutorial_example_and_file_variants(run_az):
     for flag in ("--https-key-file", "--bucket-secret-key-file", "--sp-client-secret-file", "--sp-client-cert-file",
                  "--sp-cert-password-file", "--account-key-file", "--sas-token-file", "--tls-private-key-file",
                  "--ssh-private-key-file", "--known-hosts-file", "--https-ca-cert-file", "--provider",
-                 "--wait-for-reconciliation", "--reconciliation-wait-duration", "--dry-run", "--wait-timeout"):
+                 "--wait-for-reconciliation", "--reconciliation-wait-duration", "--dry-run",
+                 "--wait-for-compliance", "--compliance-timeout"):
         assert flag in text, flag
 
 
@@ -47,6 +48,7 @@ def test_legacy_commands_are_deprecated(run_az):
 def test_kustomization_subcommands_have_new_flags(run_az):
     text = run_az("k8s-configuration", "flux", "kustomization", "create", "-h").stdout
     for flag in ("--substitute", "--substitute-from", "--retry-interval", "--disable-health-check",
-                 "--depends-on", "--wait"):
+                 "--depends-on", "--wait", "--wait-for-compliance", "--compliance-timeout"):
         assert flag in text, flag
+    assert "--remove-post-build" in run_az("k8s-configuration", "flux", "kustomization", "update", "-h").stdout
     assert "--graph" in run_az("k8s-configuration", "flux", "kustomization", "list", "-h").stdout

@@ -88,7 +88,7 @@ def test_configuration_and_kustomization_commands(emulator, cluster):
 
 def test_deployed_objects_and_export(emulator, cluster):
     _flux(emulator, cluster, "create", "-n", NAME, "--namespace", NAME, "-u", TUTORIAL_URL, "--branch", "main",
-          *KUSTOMIZATIONS, "--wait", "--wait-timeout", "2m").ok()
+          *KUSTOMIZATIONS, "--wait-for-compliance", "--compliance-timeout", "2m").ok()
 
     objects = _flux(emulator, cluster, "deployed-object list", "-n", NAME).ok().json
     kinds = {(o["kind"], o["name"]) for o in objects}

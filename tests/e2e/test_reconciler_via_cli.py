@@ -13,8 +13,9 @@ from flux_e2e_helpers import FLUX, flux_writes, props, statuses_by_kind
 
 INFRA = ["-k", "name=infra", "path=./infrastructure", "prune=true"]
 APPS = ["-k", "name=apps", "path=./apps/staging", "prune=true", "dependsOn=infra"]
-# az is given far longer than the emulator needs, but far less than --compliance-timeout: a --wait-for-compliance that does not
-# finish on its own (stuck on a stale or failed status) makes the subprocess time out and the test fail.
+# az is given far longer than the emulator needs, but far less than --compliance-timeout: a
+# --wait-for-compliance that does not finish on its own (stuck on a stale or failed status) makes the
+# subprocess time out and the test fail.
 AZ_TIMEOUT = 120
 
 
@@ -127,7 +128,8 @@ def test_suspend_and_resume(repo_emulator, repo_cluster):
     assert waited.returncode == 1 and "is suspended" in waited.stderr and "--suspend false" in waited.stderr
 
     resumed = repo_emulator.az(*FLUX, "update", *repo_cluster["args"], "-n", "pausable", "--suspend", "false",
-                               "--yes", "--wait-for-compliance", "--compliance-timeout", "10m", timeout=AZ_TIMEOUT).ok().json
+                               "--yes", "--wait-for-compliance", "--compliance-timeout", "10m",
+                               timeout=AZ_TIMEOUT).ok().json
     assert props(resumed)["suspend"] is False and props(resumed)["complianceState"] == "Compliant"
 
 

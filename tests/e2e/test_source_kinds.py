@@ -81,7 +81,7 @@ def test_non_git_source_is_provisioned_then_reported_unsupported(emulator, clust
 
 def test_wait_on_an_unsupported_source_fails_fast_with_the_reason(emulator, cluster):
     result = emulator.az(*FLUX, "create", *cluster["args"], "-n", "oci-wait", *NON_GIT["oci"][0],
-                         *KUSTOMIZATION, "--wait", "--wait-timeout", "10m", timeout=120)
+                         *KUSTOMIZATION, "--wait-for-compliance", "--compliance-timeout", "10m", timeout=120)
     assert result.returncode == 1, result.stderr
     assert "OCIRepository" in result.stderr and "not supported by the emulator" in result.stderr
     assert "Traceback" not in result.stderr
@@ -94,7 +94,8 @@ def test_git_https_credentials_from_a_file(emulator, cluster, tmp_path):
     mark = emulator.log_mark()
     created = emulator.az(*FLUX, "create", *cluster["args"], "-n", "https-auth", "-u", TUTORIAL_URL,
                           "--branch", "main", "--https-user", "e2e-bot", "--https-key-file", str(key_file),
-                          "-k", "name=infra", "path=./infrastructure", "--wait", "--wait-timeout", "2m").ok()
+                          "-k", "name=infra", "path=./infrastructure", "--wait-for-compliance",
+                          "--compliance-timeout", "2m").ok()
     cfg = created.json
     assert props(cfg)["complianceState"] == "Compliant"
     assert props(cfg)["gitRepository"]["httpsUser"] == "e2e-bot"

@@ -34,6 +34,8 @@ def private_keys() -> dict[str, bytes]:
         "ec-sec1": ec_key.private_bytes(pem, fmt.TraditionalOpenSSL, none),
         "ec-pkcs8": ec_key.private_bytes(pem, fmt.PKCS8, none),
         "dsa": dsa_key.private_bytes(pem, fmt.TraditionalOpenSSL, none),
+        "dsa-pkcs8": dsa_key.private_bytes(pem, fmt.PKCS8, none),
+        "dsa-openssh": dsa.generate_private_key(key_size=1024).private_bytes(pem, fmt.OpenSSH, none),
         "ed25519-openssh": ed_key.private_bytes(pem, fmt.OpenSSH, none),
         "ed25519-pkcs8": ed_key.private_bytes(pem, fmt.PKCS8, none),
         "rsa-encrypted": rsa_key.private_bytes(pem, fmt.PKCS8, serialization.BestAvailableEncryption(b"pw")),

@@ -112,3 +112,11 @@ def test_patch_azblob_switch_auth_method_nulls_old():
 def test_merge_patch_semantics():
     assert apply_merge_patch({"a": 1, "b": {"c": 2, "d": 3}}, {"a": None, "b": {"c": 5}}) == {"b": {"c": 5, "d": 3}}
     assert kustomization_patch("k", None) == {"properties": {"kustomizations": {"k": None}}}
+
+
+def test_default_kustomization_obeys_the_combined_length_rule():
+    build_put_body(git_args(), "c" * 47)
+    with pytest.raises(InvalidArgumentValueError) as err:
+        build_put_body(git_args(), "c" * 48)
+    assert "kustomization-1" in str(err.value) and "62" in str(err.value)
+    assert "--kustomization name=NAME" in err.value.recommendations[0]

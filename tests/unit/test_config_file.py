@@ -82,3 +82,24 @@ def test_at_file_single_object_and_missing_file(tmp_path):
     assert parse_kustomization_groups([["@" + path]], "cfg") == {"one": {"wait": False}}
     with pytest.raises(InvalidArgumentValueError, match="Cannot read the file"):
         parse_kustomization_groups([["@" + str(tmp_path / "missing.yaml")]], "cfg")
+
+
+def test_config_file_as_expanded_at_file_content():
+    values, kustomizations = load_config_file("url: https://x/y\nbranch: main\nkustomizations:\n  a: {path: ./a}")
+    assert values == {"url": "https://x/y", "branch": "main"} and kustomizations == {"a": {"path": "./a"}}
+    values, _ = load_config_file('{"url": "https://x/y"}')
+    assert values == {"url": "https://x/y"}
+    with pytest.raises(InvalidArgumentValueError, match="@file content given to --config-file"):
+        load_config_file("url: [x")
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ('{"url": "\\ud800"}', "at url"), ('{"branch": "a\\udfffb"}', "at branch"),
+    ('{"kustomizations": {"apps": {"path": "\\ud800"}}}', "kustomizations.apps.path"),
+    ('{"kustomizations": [{"name": "a", "dependsOn": ["\\udc00"]}]}', "kustomizations[0].dependsOn[0]"),
+    ('{"\\ud800": 1}', "A key"), ('{"verification-config": {"k": "\\ud800"}}', "verification-config.k"),
+])
+def test_lone_surrogates_anywhere_are_clean_errors(tmp_path, text, place):
+    with pytest.raises(InvalidArgumentValueError, match="surrogate") as err:
+        load_config_file(write(tmp_path, "f.json", text))
+    assert place in str(err.value)

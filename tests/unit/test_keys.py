@@ -14,6 +14,20 @@ def test_supported_keys(private_keys, name, kind):
     assert validate_ssh_private_key(private_keys[name]) == kind
 
 
+def test_traditional_dsa_key_is_accepted_with_a_warning(private_keys, caplog):
+    with caplog.at_level("WARNING"):
+        assert validate_ssh_private_key(private_keys["dsa"], "--ssh-private-key-file") == "DSA"
+    assert "refuse DSA" in caplog.text and "ed25519" in caplog.text
+
+
+@pytest.mark.parametrize("name", ["dsa-pkcs8", "dsa-openssh"])
+def test_dsa_keys_flux_cannot_read_are_refused_with_the_reason(private_keys, name):
+    with pytest.raises(InvalidArgumentValueError) as err:
+        validate_ssh_private_key(private_keys[name], "--ssh-private-key-file")
+    assert "source-controller cannot read" in str(err.value) and "--ssh-private-key-file" in str(err.value)
+    assert "ssh-keygen -t ed25519" in err.value.recommendations[0]
+
+
 @pytest.mark.parametrize("name", ["rsa-encrypted", "ed25519-encrypted"])
 def test_passphrase_protected_keys_get_a_clear_error(private_keys, name):
     with pytest.raises(InvalidArgumentValueError) as err:

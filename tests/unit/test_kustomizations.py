@@ -140,3 +140,53 @@ def test_from_flags_errors_name_real_flags():
         kustomization_from_flags(name="apps", substitute=["novalue"])
     with pytest.raises(InvalidArgumentValueError, match="--kustomization-name"):
         kustomization_from_flags(name="Apps")
+
+
+@pytest.mark.parametrize(("given", "wait"), [
+    ({"wait": True}, True), ({"wait": "false"}, False), ({"disable_health_check": True}, False),
+    ({"wait": False, "disable_health_check": True}, False), ({"wait": "yes", "disable_health_check": "no"}, True),
+])
+def test_from_flags_wait_and_its_inverse(given, wait):
+    assert kustomization_from_flags(name="apps", **given) == {"wait": wait}
+
+
+def test_from_flags_contradicting_wait_flags():
+    with pytest.raises(MutuallyExclusiveArgumentError) as err:
+        kustomization_from_flags(name="apps", wait=True, disable_health_check=True)
+    assert "--wait" in str(err.value) and "--disable-health-check" in str(err.value)
+
+
+def test_from_flags_remove_post_build():
+    assert kustomization_from_flags(name="apps", remove_post_build=True, prune=True) == {"prune": True,
+                                                                                         "postBuild": None}
+    with pytest.raises(MutuallyExclusiveArgumentError, match="--remove-post-build"):
+        kustomization_from_flags(name="apps", remove_post_build=True, substitute_from=["ConfigMap/v"])
+
+
+YAML_MAP = "infra:\n  path: ./infrastructure\napps:\n  path: ./apps\n  dependsOn: [infra]"
+
+
+@pytest.mark.parametrize("content", [
+    YAML_MAP,  # what az hands over for `--kustomization @file.yaml`: the file's text, trailing newline removed
+    '{"infra": {"path": "./infrastructure"}, "apps": {"path": "./apps", "dependsOn": ["infra"]}}',
+    '[{"name": "infra", "path": "./infrastructure"}, {"name": "apps", "path": "./apps", "dependsOn": "infra"}]',
+    "kustomizations:\n  infra: {path: ./infrastructure}\n  apps: {path: ./apps, dependsOn: infra}",
+])
+def test_expanded_at_file_content(content):
+    assert parse([content]) == {"infra": {"path": "./infrastructure"}, "apps": {"path": "./apps",
+                                                                                "dependsOn": ["infra"]}}
+
+
+def test_expanded_single_line_object_and_mixed_groups():
+    assert parse(["name: apps"], ["name=b", "path=./b"]) == {"apps": {}, "b": {"path": "./b"}}
+    with pytest.raises(InvalidArgumentValueError, match="expected KEY=VALUE"):
+        parse(["name=a", "path: ./x"])
+    with pytest.raises(InvalidArgumentValueError, match="expected KEY=VALUE"):
+        parse(["apps"])
+
+
+def test_expanded_content_errors_point_into_it():
+    with pytest.raises(InvalidArgumentValueError, match=r"kustomizations\.apps\.dependsOn\[0\]"):
+        parse(["infra: {}\napps:\n  dependsOn: [Infra]"])
+    with pytest.raises(InvalidArgumentValueError, match=r"kustomizations\.apps\.path.*surrogate"):
+        parse(['{"apps": {"path": "\\ud800"}}'])

@@ -32,3 +32,14 @@ def test_paths_are_exported_for_the_log_filter():
 
 def test_properties_level_input():
     assert redact({"configurationProtectedSettings": {"k": "v"}}) == {"configurationProtectedSettings": {"k": REDACTED}}
+
+
+def test_source_url_credentials_are_masked_for_show():
+    from azext_k8s_configuration.redaction import mask_source_urls
+    props = {"gitRepository": {"url": "https://ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com/o/r"},
+             "bucket": {"url": "https://user:pw@minio.example.com"}, "suspend": False}
+    masked = mask_source_urls(props)
+    assert masked["gitRepository"]["url"] == "https://<redacted>@github.com/o/r"
+    assert masked["bucket"]["url"] == "https://user:<redacted>@minio.example.com" and masked["suspend"] is False
+    assert "ghp_" in props["gitRepository"]["url"]  # the input is not modified
+    assert redact({"properties": props})["properties"]["gitRepository"]["url"].startswith("https://<redacted>@")

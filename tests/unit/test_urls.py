@@ -1,7 +1,7 @@
 import pytest
 from azure.cli.core.azclierror import InvalidArgumentValueError
 
-from azext_k8s_configuration.urls import is_http, scheme_of, validate_url
+from azext_k8s_configuration.urls import is_http, scheme_of, shown, validate_url
 
 
 @pytest.mark.parametrize(("url", "kind"), [
@@ -43,3 +43,30 @@ def test_embedded_password_refused_and_not_echoed():
 def test_scheme_helpers():
     assert scheme_of("git@github.com:o/r") == "ssh"
     assert is_http("HTTP://x") and not is_http("ssh://x")
+
+
+@pytest.mark.parametrize("user", [
+    "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "github_pat_11ABCDEFG0123456789", "glpat-abcdefghij",
+    "a" * 52,  # an Azure DevOps PAT
+    "Ab3dEf6hIj9kLm2nOp5q",  # 20 characters mixing upper, lower and digits
+])
+def test_token_as_url_user_is_refused_and_not_echoed(user):
+    url = f"https://{user}@github.com/org/repo"
+    with pytest.raises(InvalidArgumentValueError) as err:
+        validate_url(url, "git")
+    assert user not in str(err.value) and "--https-user" in err.value.recommendations[0]
+    assert user not in shown(url) and shown(url) == "https://<redacted>@github.com/org/repo"
+
+
+@pytest.mark.parametrize("url", [
+    "https://contoso@dev.azure.com/contoso/project/_git/repo", "https://git@example.com/org/repo",
+    "https://contoso-engineering-team@dev.azure.com/x/y/_git/z",
+])
+def test_plain_user_names_in_the_url_are_kept(url):
+    assert validate_url(url, "git") == url and shown(url) == url
+
+
+def test_shown_masks_passwords_and_leaves_scp_urls_alone():
+    assert shown("https://bot:s3cret@host/r") == "https://bot:<redacted>@host/r"
+    assert shown("git@github.com:org/repo.git") == "git@github.com:org/repo.git"
+    assert shown("ssh://git@github.com/org/repo") == "ssh://git@github.com/org/repo"
