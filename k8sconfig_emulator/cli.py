@@ -1,4 +1,4 @@
-"""Command line: start / stop / env / cluster add / cluster objects / faults."""
+"""Command line: start / stop / env / cluster add / cluster objects / faults / check-repo."""
 
 from __future__ import annotations
 
@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--deny-registration", choices=["true", "false"],
                         help="answer provider registration with 403, as for an account without the right")
     _add_data_dir(faults)
+
+    from k8sconfig_emulator import check_repo
+
+    check_repo.add_parser(commands)
     return parser
 
 
@@ -214,11 +218,15 @@ COMMANDS = {"start": cmd_start, "stop": cmd_stop, "env": cmd_env, "cluster": cmd
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    if args.command == "check-repo":  # no server, no data dir: exit codes 0/1/2 of its own
+        from k8sconfig_emulator import check_repo
+
+        return check_repo.run(args)
     from k8sconfig_emulator.admin_client import ClientError
     from k8sconfig_emulator.server import ServerError
 
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     data_dir = datadir.resolve(args.data_dir)
     try:
