@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 
-from k8sconfig_emulator import datadir
+from k8sconfig_emulator import azure_env, datadir
 from k8sconfig_emulator.config import (
     ConfigError,
     EmulatorConfig,
@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     start = commands.add_parser("start", help="serve HTTPS on 127.0.0.1")
     _add_data_dir(start)
-    start.add_argument("--port", type=int, default=0, help="port (0 = pick a free one)")
+    start.add_argument("--port", type=int, default=None,
+                       help="port (default: the previous start's port when it is free, so shells pointed at the "
+                            "emulator keep working across a restart; 0 = any free port)")
     start.add_argument("--detach", action="store_true", help="run in the background; return once it answers")
     start.add_argument("--operation-delay", type=float, default=0.3, help="seconds until an operation finishes")
     start.add_argument("--extension-install-delay", type=float, default=1.0,
@@ -62,8 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
     stop = commands.add_parser("stop", help="stop a detached emulator")
     _add_data_dir(stop)
 
-    env = commands.add_parser("env", help="print export lines: eval \"$(k8sconfig-emulator env)\"")
+    env = commands.add_parser(
+        "env", help="point a shell's az at the emulator: eval \"$(k8sconfig-emulator env)\"",
+        description="Print the lines that point az in this shell at the running emulator (logged in, its CA "
+                    "trusted). bash/zsh: eval \"$(k8sconfig-emulator env)\"; fish: k8sconfig-emulator env --shell "
+                    "fish | source; PowerShell: k8sconfig-emulator env --shell powershell | Out-String | "
+                    "Invoke-Expression. When no emulator answers, the lines make az fail instead of reaching "
+                    "Azure, and the evaluation fails. --unset gives the shell back to Azure.")
     _add_data_dir(env)
+    env.add_argument("--shell", choices=azure_env.SHELLS, default="bash",
+                     help="syntax of the printed lines (default bash; zsh is the same)")
+    env.add_argument("--unset", action="store_true",
+                     help="print the lines that give the shell back to Azure: "
+                          "eval \"$(k8sconfig-emulator env --unset)\"")
 
     cluster = commands.add_parser("cluster", help="emulated clusters").add_subparsers(dest="cluster_command",
                                                                                     required=True)
@@ -95,7 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace, data_dir) -> EmulatorConfig:
-    cfg = EmulatorConfig(data_dir=data_dir, port=args.port, operation_delay=args.operation_delay,
+    from k8sconfig_emulator import server
+
+    port = args.port if args.port is not None else 0
+    preferred = server.previous_port(data_dir) if args.port is None else None
+    cfg = EmulatorConfig(data_dir=data_dir, port=port, preferred_port=preferred,
+                         operation_delay=args.operation_delay,
                          extension_install_delay=args.extension_install_delay, provider_state=args.provider_state,
                          git_insteadof=parse_insteadof(args.git_insteadof), git_repos=parse_git_repos(args.git_repo),
                          reconcile_interval=args.reconcile_interval, page_size=args.page_size)
@@ -122,17 +140,44 @@ def cmd_stop(args, data_dir, argv) -> int:
     from k8sconfig_emulator import server
 
     print(server.stop(data_dir))
+    print("az in shells pointed at it now fails with \"Please run 'az login'\" (it never reaches Azure) until it "
+          "starts again; give such a shell back to Azure with:\n"
+          "  eval \"$(k8sconfig-emulator env --unset)\"")
     return 0
 
 
-def cmd_env(args, data_dir, argv) -> int:
-    from k8sconfig_emulator import azure_env
+def _warn_installed_extension(data_dir) -> None:
+    installed = azure_env.installed_extension(os.environ)
+    if installed is None:
+        return
+    versions = sorted(p.name.split("-")[1] for p in installed.glob("k8s_configuration-*.dist-info"))
+    print(f"k8sconfig-emulator: warning: {installed} is an installed k8s-configuration extension"
+          f"{' ' + versions[0] if versions else ''}. Outside this repository's root, az loads it instead of the "
+          "checkout named by AZURE_EXTENSION_DEV_SOURCES. For this shell only, hide it with\n"
+          f"  export AZURE_EXTENSION_DIR={data_dir / 'no-extensions'}\n"
+          "or remove it with 'az extension remove -n k8s-configuration' (Microsoft's comes back with "
+          "'az extension add -n k8s-configuration').", file=sys.stderr)
 
+
+def cmd_env(args, data_dir, argv) -> int:
+    from k8sconfig_emulator import server
+
+    if args.unset:
+        sys.stdout.write(azure_env.unset_lines(os.environ, args.shell))
+        return 0
     record = datadir.read_runtime(data_dir)
-    if record is None:
-        raise UsageError(f"no emulator is running for {data_dir}; start one with "
-                         f"'k8sconfig-emulator start --detach --data-dir {data_dir}'")
-    sys.stdout.write(azure_env.export_lines(azure_env.environment(data_dir, int(record["port"]), os.environ)))
+    alive = record is not None and datadir.pid_alive(int(record.get("pid", 0)))
+    if not alive or not server.healthy(record["url"], data_dir):
+        problem = (f"the emulator for {data_dir} (pid {record.get('pid')}) does not answer" if alive
+                   else f"no emulator is running for {data_dir}")
+        sys.stdout.write(azure_env.closed_lines(
+            data_dir, os.environ, "k8sconfig-emulator env failed: az in this shell is switched off (it cannot "
+            "reach Azure) until you start the emulator and run env again, or run: "
+            "eval \"$(k8sconfig-emulator env --unset)\"", args.shell, close_config=not alive))
+        raise UsageError(f"{problem}; start one with 'k8sconfig-emulator start --detach --data-dir {data_dir}'")
+    _warn_installed_extension(data_dir)
+    variables = azure_env.environment(data_dir, int(record["port"]), os.environ)
+    sys.stdout.write(azure_env.export_lines(variables, os.environ, args.shell))
     return 0
 
 

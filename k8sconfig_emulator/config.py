@@ -17,6 +17,7 @@ class ConfigError(ValueError):
 class EmulatorConfig:
     data_dir: Path
     port: int = 0
+    preferred_port: int | None = None  # the previous start's port, used when port is 0 and it is free
     operation_delay: float = 0.3
     extension_install_delay: float = 1.0
     provider_state: str = "Registered"

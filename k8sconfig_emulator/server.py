@@ -14,13 +14,14 @@ import time
 import urllib.request
 from pathlib import Path
 
-from k8sconfig_emulator import certs, datadir
+from k8sconfig_emulator import azure_env, certs, datadir
 from k8sconfig_emulator.config import EmulatorConfig
 
 log = logging.getLogger("k8sconfig_emulator")
 HOST = "127.0.0.1"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
+LAST_PORT_FILE = "last-port"  # the port of the latest start, reused by the next start when it is free
 
 
 class ServerError(RuntimeError):
@@ -39,6 +40,26 @@ def _bind(port: int) -> socket.socket:
         raise ServerError(f"cannot listen on {HOST}:{port} ({exc.strerror}); choose another --port "
                           "or --port 0 for a free one") from None
     return sock
+
+
+def previous_port(data_dir: Path) -> int | None:
+    try:
+        port = int((data_dir / LAST_PORT_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return port if 0 < port <= 65535 else None
+
+
+def _bind_preferred(cfg: EmulatorConfig) -> socket.socket:
+    """The given port; with port 0, the previous start's port when it is free, else any free port."""
+    if cfg.port == 0 and cfg.preferred_port:
+        try:
+            return _bind(cfg.preferred_port)
+        except ServerError:
+            log.warning("port %s of the previous start is taken; using another one: run "
+                        "'eval \"$(k8sconfig-emulator env)\"' again in shells pointed at the emulator",
+                        cfg.preferred_port)
+    return _bind(cfg.port)
 
 
 def _refuse_if_running(data_dir: Path) -> None:
@@ -62,8 +83,10 @@ def run(cfg: EmulatorConfig) -> None:
 
     _refuse_if_running(cfg.data_dir)
     prepare(cfg.data_dir)
-    sock = _bind(cfg.port)
+    sock = _bind_preferred(cfg)
     port = sock.getsockname()[1]
+    (cfg.data_dir / LAST_PORT_FILE).write_text(f"{port}\n")
+    azure_env.seed(cfg.data_dir / "azure", port)  # opens the az config dir that stop() closed
     app = create_app(cfg)
     config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", access_log=False, lifespan="on",
                             ssl_certfile=str(cfg.data_dir / "server.pem"),
@@ -135,6 +158,7 @@ def stop(data_dir: Path) -> str:
     pid = int(record["pid"])
     if not datadir.pid_alive(pid):
         datadir.remove_runtime(data_dir)
+        azure_env.close(data_dir / "azure")
         return f"removed the stale record of pid {pid}, which was not running"
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT
@@ -145,6 +169,7 @@ def stop(data_dir: Path) -> str:
         os.kill(pid, signal.SIGKILL)
         _reap(pid)
     datadir.remove_runtime(data_dir)
+    azure_env.close(data_dir / "azure")
     return f"stopped the emulator (pid {pid})"
 
 
