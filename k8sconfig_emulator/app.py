@@ -5,6 +5,7 @@ Pipeline order (outermost first) is written down once, in ``LAYER_ORDER`` below.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import importlib
 import json
@@ -19,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from k8sconfig_emulator import admin, datadir, layers
+from k8sconfig_emulator import admin, datadir, errors, layers
 from k8sconfig_emulator.arm import providers
 from k8sconfig_emulator.config import EmulatorConfig
 from k8sconfig_emulator.context import MAX_BODY_BYTES, Ctx, Reply
@@ -84,6 +85,24 @@ def build_pipeline(svc: Services):
     return handle
 
 
+def git_auth(svc: Services):
+    """/git/NAME takes the ARM bearer token, also as the password of HTTP basic auth (git credential helpers)."""
+    def check(authorization: str) -> str | None:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() == "basic":
+            try:
+                authorization = "Bearer " + base64.b64decode(value.strip(), validate=True).decode().partition(":")[2]
+            except (ValueError, UnicodeDecodeError):
+                return "the basic credentials are not valid base64"
+        try:
+            layers.check_bearer(svc.signing_key, svc.clock(), authorization, "")
+        except errors.ArmError as exc:
+            return exc.message
+        return None
+
+    return check
+
+
 async def _read_body(request: Request) -> tuple[bytes, bool]:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
@@ -97,8 +116,25 @@ async def _read_body(request: Request) -> tuple[bytes, bool]:
     return b"".join(chunks), False
 
 
-def _to_response(reply: Reply, request_id: str, method: str) -> Response:
-    headers = {**reply.headers, "x-ms-request-id": request_id, "x-ms-correlation-request-id": request_id}
+MAX_ECHOED_ID = 256
+
+
+def _tracking_headers(request_headers, request_id: str) -> dict[str, str]:
+    """ARM's tracking headers: x-ms-request-id is the server's own; the correlation id is the caller's when it
+    sent one (else a new one); the client request id is echoed when sent."""
+    def given(name: str) -> str:
+        value = request_headers.get(name, "").strip()
+        return value if 0 < len(value) <= MAX_ECHOED_ID and value.isprintable() else ""
+
+    headers = {"x-ms-request-id": request_id,
+               "x-ms-correlation-request-id": given("x-ms-correlation-request-id") or str(uuid.uuid4())}
+    if given("x-ms-client-request-id"):
+        headers["x-ms-client-request-id"] = given("x-ms-client-request-id")
+    return headers
+
+
+def _to_response(reply: Reply, tracking: dict[str, str], method: str) -> Response:
+    headers = {**reply.headers, **tracking}
     if reply.body is None or method == "HEAD":
         return Response(status_code=reply.status, headers=headers)
     # ASCII-escaped JSON: a lone surrogate echoed from a request body must not break the encoding
@@ -117,13 +153,13 @@ def create_app(cfg: EmulatorConfig) -> Starlette:
 
     async def endpoint(request: Request) -> Response:
         raw, too_large = await _read_body(request)
-        request_id = request.headers.get("x-ms-client-request-id") or str(uuid.uuid4())
+        request_id = str(uuid.uuid4())
         ctx = Ctx(method=request.method, path=re.sub("/{2,}", "/", request.url.path), query=dict(request.query_params),
                   headers={k.lower(): v for k, v in request.headers.items()}, raw_body=raw,
                   base_url=f"{request.url.scheme}://{request.url.netloc}", request_id=request_id,
                   body_too_large=too_large)
         reply = await run_in_threadpool(handle, ctx)
-        return _to_response(reply, request_id, request.method)
+        return _to_response(reply, _tracking_headers(request.headers, request_id), request.method)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -138,7 +174,7 @@ def create_app(cfg: EmulatorConfig) -> Starlette:
 
     routes = []
     if git_http is not None:
-        routes.append(Mount("/git", app=git_http.make_git_app(dict(cfg.git_repos))))
+        routes.append(Mount("/git", app=git_http.make_git_app(dict(cfg.git_repos), git_auth(svc))))
     routes.append(Route("/{path:path}", endpoint, methods=METHODS))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.services = svc

@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="serve the git repo DIR at /git/NAME (repeatable)")
     start.add_argument("--reconcile-interval", type=float, default=0.5, help="reconciler loop tick in seconds")
     start.add_argument("--page-size", type=int, default=100, help="items per page of list responses")
+    start.add_argument("--retry-after", type=float, default=1.0, metavar="SECONDS",
+                       help="poll hint sent on 201/202 answers and running operations (default 1; under 1 s, 0 "
+                            "included, it is sent as Retry-After-ms so Azure SDK clients poll without delay)")
 
     stop = commands.add_parser("stop", help="stop a detached emulator")
     _add_data_dir(stop)
@@ -116,7 +119,8 @@ def _config(args: argparse.Namespace, data_dir) -> EmulatorConfig:
                          operation_delay=args.operation_delay,
                          extension_install_delay=args.extension_install_delay, provider_state=args.provider_state,
                          git_insteadof=parse_insteadof(args.git_insteadof), git_repos=parse_git_repos(args.git_repo),
-                         reconcile_interval=args.reconcile_interval, page_size=args.page_size)
+                         reconcile_interval=args.reconcile_interval, page_size=args.page_size,
+                         retry_after=args.retry_after)
     check_numbers(cfg)
     return cfg
 

@@ -25,6 +25,7 @@ class EmulatorConfig:
     git_repos: dict[str, Path] = field(default_factory=dict)
     reconcile_interval: float = 0.5
     page_size: int = 100
+    retry_after: float = 1.0          # poll hint on 201/202 answers and running operations (--retry-after)
 
     @property
     def db_path(self) -> Path:
@@ -66,6 +67,8 @@ def check_numbers(cfg: EmulatorConfig) -> None:
                         ("--extension-install-delay", cfg.extension_install_delay)):
         if value < 0:
             raise ConfigError(f"{flag} must be zero or more seconds, got {value}.")
+    if not 0 <= cfg.retry_after <= 3600:
+        raise ConfigError(f"--retry-after must be between 0 and 3600 seconds, got {cfg.retry_after}.")
     if cfg.reconcile_interval <= 0:
         raise ConfigError(f"--reconcile-interval must be more than zero seconds, got {cfg.reconcile_interval}.")
     if not 0 <= cfg.port <= 65535:

@@ -14,6 +14,11 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
 
 
+def _reject_constant(name: str) -> None:
+    """NaN and Infinity are not JSON (Python's parser takes them unless told otherwise)."""
+    raise ValueError(f"'{name}' is not a JSON value")
+
+
 @dataclass
 class Ctx:
     method: str
@@ -43,7 +48,7 @@ class Ctx:
             self._parse_error = errors.unsupported_media_type(content_type)
             return
         try:
-            self._parsed = json.loads(self.raw_body)
+            self._parsed = json.loads(self.raw_body, parse_constant=_reject_constant)
         except RecursionError:
             self._parse_error = errors.invalid_content(f"The request body is nested deeper than {MAX_DEPTH} levels.")
             return

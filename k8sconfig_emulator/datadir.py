@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import stat
 from collections.abc import Mapping
 from pathlib import Path
+
+from k8sconfig_emulator.config import ConfigError
 
 RUNTIME_FILE = "emulator.json"
 
@@ -24,10 +27,34 @@ def resolve(data_dir: str | os.PathLike | None) -> Path:
     return Path(from_env).expanduser().resolve() if from_env else default_data_dir()
 
 
+class DataDirError(ConfigError):
+    """The data dir cannot hold the emulator's keys safely; the message says what to do."""
+
+
 def ensure(data_dir: Path) -> Path:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(data_dir, 0o700)
+    """Create the data dir 0700 when missing. An existing directory is used as it is, never chmod-ed (it may be
+    shared, like a 1777 /tmp), and refused when another user could write to it or owns it: the dir holds the
+    keys that sign tokens and the secret that gets them."""
+    try:
+        data_dir.mkdir(mode=0o700, parents=True)
+    except FileExistsError:
+        check_private(data_dir)
     return data_dir
+
+
+def check_private(data_dir: Path) -> None:
+    info = data_dir.stat()
+    if not stat.S_ISDIR(info.st_mode):
+        raise DataDirError(f"--data-dir {data_dir} is not a directory.")
+    mode = stat.S_IMODE(info.st_mode)
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise DataDirError(f"--data-dir {data_dir} belongs to another user (uid {info.st_uid}); use a directory of "
+                           "your own, e.g. a new path, which the emulator creates private (0700).")
+    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise DataDirError(f"--data-dir {data_dir} is writable by other users (mode {mode:04o}), so they could "
+                           "replace the emulator's keys. Use a directory only you can write to, e.g. a new path "
+                           f"below it (the emulator creates it 0700), or remove that access yourself "
+                           f"(chmod go-w {data_dir}); the emulator does not change the mode of existing directories.")
 
 
 def write_private(path: Path, content: bytes) -> None:
@@ -39,10 +66,14 @@ def write_private(path: Path, content: bytes) -> None:
 
 
 def secret(data_dir: Path, name: str, nbytes: int = 32) -> str:
-    """Read a named secret from the data dir, creating it on first use."""
+    """Read a named secret from the data dir, creating it on first use; one others can read is refused."""
     path = data_dir / name
     if not path.exists():
         write_private(path, secrets.token_urlsafe(nbytes).encode("ascii"))
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise DataDirError(f"{path} can be read or written by other users (mode {mode:04o}); delete it (a new one "
+                           f"is made at the next start) or make it private (chmod 600 {path}).")
     return path.read_text().strip()
 
 

@@ -33,9 +33,17 @@ def missing_api_version() -> ArmError:
 
 
 def invalid_api_version(version: str, supported: list[str], resource_type: str) -> ArmError:
+    """A value that is not an api-version at all (ARM's answer to e.g. 'latest')."""
     return ArmError(400, "InvalidApiVersionParameter",
-                    f"The api-version '{version}' is not supported for resource type '{resource_type}'. "
-                    f"Supported api-versions are: {', '.join(supported)}.")
+                    f"The api-version '{version}' is invalid: use a date such as '{supported[0]}'. "
+                    f"The supported api-versions for '{resource_type}' are '{', '.join(supported)}'.")
+
+
+def no_registered_provider(version: str, supported: list[str], resource_type: str) -> ArmError:
+    """A well-formed api-version this resource type does not have (ARM's NoRegisteredProviderFound)."""
+    return ArmError(400, "NoRegisteredProviderFound",
+                    f"No registered resource provider found for API version '{version}' and type "
+                    f"'{resource_type}'. The supported api-versions are '{', '.join(supported)}'.")
 
 
 def invalid_content(message: str, target: str | None = None) -> ArmError:
@@ -93,6 +101,24 @@ def path_not_found(path: str) -> ArmError:
 
 def method_not_allowed(method: str, path: str) -> ArmError:
     return ArmError(405, "MethodNotAllowed", f"The method '{method}' is not allowed on '{path}'.")
+
+
+def operation_failed(code: str, message: str) -> ArmError:
+    """The operation-result (Location) answer of an operation that failed or was canceled."""
+    return ArmError(400, code, message)
+
+
+def flux_extension_missing(cluster: str, install_command: str) -> ArmError:
+    return ArmError(400, "FluxExtensionNotInstalled",
+                    f"The 'microsoft.flux' extension is not installed on cluster '{cluster}', and flux "
+                    f"configurations need it. Install it with '{install_command}' and retry "
+                    "('az k8s-configuration flux create' installs it for you).", target="extensions")
+
+
+def flux_extension_not_ready(cluster: str, name: str, state: str, remedy: str) -> ArmError:
+    return ArmError(400, "FluxExtensionNotReady",
+                    f"The 'microsoft.flux' extension '{name}' on cluster '{cluster}' is in state '{state}'; "
+                    f"flux configurations can be written once it is Succeeded. {remedy}", target="extensions")
 
 
 def operation_not_found(operation_id: str) -> ArmError:

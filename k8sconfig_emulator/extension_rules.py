@@ -16,6 +16,30 @@ def is_flux(extension: dict | None) -> bool:
     return bool(extension) and str(extension.get("properties", {}).get("extensionType", "")).lower() == FLUX_TYPE
 
 
+# States of an installed microsoft.flux extension in which it takes flux configurations (an update keeps the
+# installed agents running).
+FLUX_WRITABLE_STATES = ("Succeeded", "Updating")
+
+
+def check_flux_ready(extensions: list[dict], cluster: str, cluster_flags: str) -> None:
+    """Flux configurations are written only on a cluster whose microsoft.flux extension is installed."""
+    flux = next((e for e in extensions if is_flux(e)), None)
+    if flux is None:
+        raise errors.flux_extension_missing(
+            cluster, f"az k8s-extension create {cluster_flags} --name flux --extension-type {FLUX_TYPE}")
+    state = flux.get("properties", {}).get("provisioningState") or "Unknown"
+    if state in FLUX_WRITABLE_STATES:
+        return
+    if state in ("Creating", "Accepted"):
+        remedy = "Wait until its installation has finished, then retry."
+    elif state == "Deleting":
+        remedy = "Wait until it is deleted, install it again, then retry."
+    else:
+        remedy = (f"Delete it (az k8s-extension delete {cluster_flags} --name {flux['name']} --yes) and install "
+                  "it again.")
+    raise errors.flux_extension_not_ready(cluster, flux["name"], state, remedy)
+
+
 def check_create(props: dict, existing: dict | None, siblings: list[dict], name: str) -> None:
     ext_type = props.get("extensionType")
     if not ext_type:

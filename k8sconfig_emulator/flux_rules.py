@@ -16,7 +16,6 @@ _DURATION = re.compile(r"^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
 MAX_NAME = 63
 MAX_COMBINED = 62          # "<config>-<kustomization>" must fit in a 63-character object name
 SCOPES = ("cluster", "namespace")
-SECONDS_FIELDS = ("timeoutInSeconds", "syncIntervalInSeconds", "retryIntervalInSeconds")
 
 
 def _name_problem(value: str, pattern: re.Pattern, allowed: str) -> str | None:
@@ -67,13 +66,6 @@ def check_source(props: dict) -> None:
     if kind == "Bucket" and not source.get("bucketName"):
         raise errors.validation_failed("properties.bucket.bucketName is required.",
                                        target="properties.bucket.bucketName")
-    for key in SECONDS_FIELDS:
-        _check_seconds(source.get(key), f"properties.{expected}.{key}")
-
-
-def _check_seconds(value, path: str) -> None:
-    if value is not None and value <= 0:
-        raise errors.validation_failed(f"{path} must be a positive number of seconds (got {value}).", target=path)
 
 
 def check_kustomizations(config_name: str, kustomizations: dict) -> None:
@@ -86,8 +78,6 @@ def check_kustomizations(config_name: str, kustomizations: dict) -> None:
             raise errors.validation_failed(
                 f"The kustomization name '{key}' is too long for configuration '{config_name}': together they "
                 f"may have at most {MAX_COMBINED} characters. Use shorter names.", target=path)
-        for field in SECONDS_FIELDS:
-            _check_seconds(spec.get(field), f"{path}.{field}")
         for dependency in spec.get("dependsOn") or []:
             if dependency == key:
                 raise errors.validation_failed(f"{path}.dependsOn: a kustomization cannot depend on itself.",

@@ -1,14 +1,17 @@
 """Serve local git repositories read-only over git's smart HTTP protocol (``git upload-pack --stateless-rpc``).
 
 ``make_git_app({"demo": Path(...)})`` is an ASGI app; mounted at ``/git`` it answers
-``git clone https://host/git/demo`` (and ``.../demo.git``). Pushing is refused.
+``git clone https://host/git/demo`` (and ``.../demo.git``). Pushing is refused. With ``check_auth`` every request
+must carry credentials it accepts (the emulator wires its ARM bearer token check in). Request bodies are bounded,
+before and after gzip decompression.
 """
 
 from __future__ import annotations
 
-import gzip
 import os
 import subprocess
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -18,6 +21,11 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 _TIMEOUT = 300
+# An upload-pack request is "want"/"have" lines: a few KB usually, ~50 bytes per ref wanted at most.
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+MAX_DECOMPRESSED_BYTES = 16 * 1024 * 1024
+AUTH_HINT = ("this repository needs the emulator's access token, e.g. git -c http.extraHeader=\"Authorization: "
+             "Bearer $(az account get-access-token --query accessToken -o tsv)\" clone URL")
 _NO_CACHE = {"Cache-Control": "no-cache, max-age=0, must-revalidate", "Pragma": "no-cache"}
 
 
@@ -44,14 +52,58 @@ def _lookup(repos: dict[str, Path], name: str) -> Path | None:
     return None
 
 
-def make_git_app(repos: dict[str, Path]) -> Starlette:
-    """An ASGI app serving ``repos`` (NAME -> repository path, bare or not) read-only over smart HTTP."""
+class BodyError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+async def _bounded_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+        raise BodyError(413, f"request body larger than {MAX_REQUEST_BYTES} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_REQUEST_BYTES:
+            raise BodyError(413, f"request body larger than {MAX_REQUEST_BYTES} bytes")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    if request.headers.get("content-encoding", "").lower() != "gzip":
+        return body
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(body, MAX_DECOMPRESSED_BYTES + 1)
+    except zlib.error:
+        raise BodyError(400, "request body is not valid gzip") from None
+    if len(out) > MAX_DECOMPRESSED_BYTES:
+        raise BodyError(413, f"request body inflates to more than {MAX_DECOMPRESSED_BYTES} bytes")
+    if not inflater.eof:
+        raise BodyError(400, "request body is not valid gzip (truncated)")
+    return out
+
+
+def make_git_app(repos: dict[str, Path], check_auth: Callable[[str], str | None] | None = None) -> Starlette:
+    """An ASGI app serving ``repos`` (NAME -> repository path, bare or not) read-only over smart HTTP.
+
+    ``check_auth(authorization_header)`` returns None to let a request in, or the reason it is refused (401)."""
     repos = {name: Path(path) for name, path in repos.items()}
+
+    def refused(request: Request) -> Response | None:
+        if check_auth is None:
+            return None
+        reason = check_auth(request.headers.get("authorization", ""))
+        if reason is None:
+            return None
+        return PlainTextResponse(f"{reason}\n{AUTH_HINT}\n", status_code=401,
+                                 headers={"WWW-Authenticate": 'Basic realm="k8sconfig-emulator git"'})
 
     def not_found(name: str) -> Response:
         return PlainTextResponse(f"repository '{name}' not found\n", status_code=404)
 
     async def info_refs(request: Request) -> Response:
+        if (denied := refused(request)) is not None:
+            return denied
         name = request.path_params["name"]
         repo = _lookup(repos, name)
         if repo is None:
@@ -67,16 +119,16 @@ def make_git_app(repos: dict[str, Path]) -> Starlette:
         return Response(body, media_type="application/x-git-upload-pack-advertisement", headers=_NO_CACHE)
 
     async def upload_pack(request: Request) -> Response:
+        if (denied := refused(request)) is not None:
+            return denied
         name = request.path_params["name"]
         repo = _lookup(repos, name)
         if repo is None:
             return not_found(name)
-        body = await request.body()
-        if request.headers.get("content-encoding", "").lower() == "gzip":
-            try:
-                body = gzip.decompress(body)
-            except (OSError, EOFError):
-                return PlainTextResponse("request body is not valid gzip\n", status_code=400)
+        try:
+            body = await _bounded_body(request)
+        except BodyError as exc:
+            return PlainTextResponse(f"{exc}\n", status_code=exc.status)
         try:
             result = await run_in_threadpool(_upload_pack, repo, [], body)
         except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
@@ -84,6 +136,8 @@ def make_git_app(repos: dict[str, Path]) -> Starlette:
         return Response(result, media_type="application/x-git-upload-pack-result", headers=_NO_CACHE)
 
     async def receive_pack(request: Request) -> Response:
+        if (denied := refused(request)) is not None:
+            return denied
         return PlainTextResponse("this git server is read-only; push to the local repository instead\n", status_code=403)
 
     return Starlette(

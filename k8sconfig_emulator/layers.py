@@ -14,16 +14,19 @@ from functools import partial
 from pathlib import Path
 
 from k8sconfig_emulator import errors, tokens
+from k8sconfig_emulator.arm.platform import AUDIENCE
 from k8sconfig_emulator.context import Ctx, Handler, Reply
 from k8sconfig_emulator.knobs import Knobs
 from k8sconfig_emulator.resource_schemas import SECRET_NAMES
-from k8sconfig_emulator.schema import redact_by_name
+from k8sconfig_emulator.schema import redact_for_log
 
 log = logging.getLogger("k8sconfig_emulator")
 
 Layer = Callable[[Ctx, Handler], Reply]
-TOKEN_PATHS = ("/msi/token", "/metadata/identity/oauth2/token")
+TOKEN_PATHS = ("/msi/token",)
 OPEN_PATHS = TOKEN_PATHS + ("/metadata/endpoints",)
+# the cloud's resource id, with and without the trailing slash (clients ask for either, as with real ARM)
+ARM_AUDIENCES = (AUDIENCE, AUDIENCE.rstrip("/"))
 
 
 def compose(layers: list[Layer], handler: Handler) -> Handler:
@@ -44,10 +47,11 @@ class RequestLog:
         reply = next_handler(ctx)
         is_token_call = ctx.path.lower() in TOKEN_PATHS
         entry = {
-            "method": ctx.method, "path": ctx.path,
-            "query": {k: v for k, v in ctx.query.items()},
+            "method": ctx.method, "path": redact_for_log(ctx.path, SECRET_NAMES),
+            "query": redact_for_log(dict(ctx.query), SECRET_NAMES),
             "status": reply.status, "ms": round((time.monotonic() - started) * 1000, 1),
-            "body": None if is_token_call else redact_by_name(ctx.json, SECRET_NAMES),
+            "requestId": ctx.request_id,
+            "body": None if is_token_call else redact_for_log(ctx.json, SECRET_NAMES),
         }
         line = json.dumps(entry, separators=(",", ":")) + "\n"
         with self._lock, self._path.open("a", encoding="utf-8") as handle:
@@ -75,7 +79,7 @@ class Faults:
 
 
 class Authenticate:
-    """ARM calls need a bearer token this emulator issued and that has not expired."""
+    """ARM calls need a bearer token this emulator issued for its ARM audience and that is valid now."""
 
     def __init__(self, signing_key: bytes, clock: Callable[[], float] = time.time):
         self._key = signing_key
@@ -84,17 +88,22 @@ class Authenticate:
     def __call__(self, ctx: Ctx, next_handler: Handler) -> Reply:
         if ctx.path.lower() in OPEN_PATHS:
             return next_handler(ctx)
-        header = ctx.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise errors.auth_failed("AuthenticationFailed",
-                                     "Authentication failed. The 'Authorization' header is missing a bearer token.",
-                                     ctx.base_url)
-        try:
-            tokens.verify(self._key, token.strip(), self._clock())
-        except tokens.TokenError as exc:
-            raise errors.auth_failed(exc.code, exc.message, ctx.base_url) from None
+        check_bearer(self._key, self._clock(), ctx.headers.get("authorization", ""), ctx.base_url)
         return next_handler(ctx)
+
+
+def check_bearer(key: bytes, now: float, authorization: str, authority: str) -> None:
+    """Raise the ARM 401 unless ``authorization`` carries a token this emulator issued for ARM, valid at ``now``.
+    Used for ARM calls and for the git repositories served at /git/NAME."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise errors.auth_failed("AuthenticationFailed",
+                                 "Authentication failed. The 'Authorization' header is missing a bearer token.",
+                                 authority)
+    try:
+        tokens.verify(key, token.strip(), now, ARM_AUDIENCES)
+    except tokens.TokenError as exc:
+        raise errors.auth_failed(exc.code, exc.message, authority) from None
 
 
 def check_body(ctx: Ctx, next_handler: Handler) -> Reply:

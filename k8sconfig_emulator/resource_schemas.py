@@ -28,8 +28,15 @@ def _secret() -> Str:
     return Str(secret=True)
 
 
-def _seconds() -> Int:
-    return Int(default=600)
+# Flux keeps these durations as Go time.Duration values (int64 nanoseconds): whole seconds from 1 up to
+# 9,223,372,036 fit. Zero or less means nothing to Flux; more overflows it.
+MAX_FLUX_SECONDS = (2**63 - 1) // 10**9
+
+
+def _seconds(default: int | None = 600) -> Int:
+    if default is None:
+        return Int(minimum=1, maximum=MAX_FLUX_SECONDS)
+    return Int(default=default, minimum=1, maximum=MAX_FLUX_SECONDS)
 
 
 _SYSTEM_DATA = Obj(read_only=True, fields={
@@ -82,7 +89,7 @@ _OCI = _obj(
 
 _KUSTOMIZATION = _obj(
     name=Str(read_only=True), path=Str(default=""), dependsOn=Arr(item=Str()),
-    timeoutInSeconds=_seconds(), syncIntervalInSeconds=_seconds(), retryIntervalInSeconds=Int(),
+    timeoutInSeconds=_seconds(), syncIntervalInSeconds=_seconds(), retryIntervalInSeconds=_seconds(None),
     prune=Bool(default=False), force=Bool(default=False), wait=Bool(default=True),
     postBuild=_obj(substitute=Map(value=Str()),
                    substituteFrom=Arr(item=_obj(kind=Str(), name=Str(), optional=Bool(default=False)))),

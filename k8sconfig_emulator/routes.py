@@ -60,6 +60,8 @@ def _kind_routes(spec: lro_resources.KindSpec) -> list[Route]:
         _route(rf"{base}/(?P<name>{_SEG})", item, spec.versions, spec.type_name),
         _route(rf"{base}/(?P<name>{_SEG})/operations/(?P<op>{_SEG})",
                {"GET": bind(lro_resources.operation_status)}, spec.versions, spec.type_name),
+        _route(rf"{base}/(?P<name>{_SEG})/operationResults/(?P<op>{_SEG})",
+               {"GET": bind(lro_resources.operation_result)}, spec.versions, spec.type_name),
     ]
 
 
@@ -67,7 +69,6 @@ def build_routes() -> list[Route]:
     return [
         _route("/metadata/endpoints", {"GET": platform.metadata_endpoints}, OPTIONAL),
         _route("/msi/token", {"GET": identity.app_service_token}, OPTIONAL),
-        _route("/metadata/identity/oauth2/token", {"GET": identity.imds_token}, OPTIONAL),
         _route("/tenants", {"GET": platform.list_tenants}),
         _route("/subscriptions", {"GET": platform.list_subscriptions}),
         _route(SUB, {"GET": platform.get_subscription}),
@@ -90,6 +91,8 @@ def build_routes() -> list[Route]:
     ]
 
 
+# what ARM takes for an api-version at all: a date, optionally with a pre-release suffix
+_API_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}(-[a-z]+)?", re.IGNORECASE)
 _UNKNOWN_KC = re.compile(rf"^{KC}/(?P<type>{_SEG})", re.IGNORECASE)
 
 
@@ -123,4 +126,6 @@ def _check_version(ctx: Ctx, route: Route) -> None:
     if not version:
         raise errors.missing_api_version()
     if isinstance(route.versions, tuple) and version not in route.versions:
+        if _API_VERSION.fullmatch(version):
+            raise errors.no_registered_provider(version, list(route.versions), route.type_name)
         raise errors.invalid_api_version(version, list(route.versions), route.type_name)

@@ -7,8 +7,10 @@ type checks (with JSON paths in the error), read-only fields (ignored on input),
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from k8sconfig_emulator import errors
 
@@ -35,6 +37,8 @@ class Str(Node):
 
 @dataclass(frozen=True)
 class Int(Node):
+    minimum: int | None = None
+    maximum: int | None = None
     kind = "integer"
 
 
@@ -92,6 +96,18 @@ def _fail(path: str, node: Node, value: Any) -> None:
         target=path or None)
 
 
+def _check_range(path: str, node: Int, value: float) -> None:
+    low = node.minimum if node.minimum is not None else float("-inf")
+    high = node.maximum if node.maximum is not None else float("inf")
+    if not low <= value <= high:
+        bounds = (f"between {node.minimum} and {node.maximum}" if node.minimum is not None and node.maximum is not None
+                  else f"at least {node.minimum}" if node.minimum is not None else f"at most {node.maximum}")
+        shown = f"{value:.6g}" if isinstance(value, float) else (str(value) if len(str(value)) <= 30 else
+                                                                  f"a {len(str(value))}-digit number")
+        raise errors.validation_failed(f"Invalid request body at {path or '(root)'}: must be {bounds}, got {shown}.",
+                                       target=path or None)
+
+
 def validate(node: Node, value: Any, path: str = "") -> None:
     """Raise an InvalidRequestContent ArmError naming the JSON path of the first problem.
 
@@ -109,6 +125,7 @@ def validate(node: Node, value: Any, path: str = "") -> None:
         integral = isinstance(value, float) and value.is_integer()
         if isinstance(value, bool) or not (isinstance(value, int) or integral):
             _fail(path, node, value)
+        _check_range(path, node, value)
     elif isinstance(node, Arr):
         if not isinstance(value, list):
             _fail(path, node, value)
@@ -133,7 +150,10 @@ def validate(node: Node, value: Any, path: str = "") -> None:
 
 
 def strip_read_only(node: Node, value: Any) -> Any:
-    """Drop read-only fields from an input body (ARM ignores them)."""
+    """Drop read-only fields from a validated input body (ARM ignores them); integral numbers sent as 6e2 become
+    integers."""
+    if isinstance(node, Int) and isinstance(value, float):
+        return int(value)
     if isinstance(node, Obj) and isinstance(value, dict):
         return {k: strip_read_only(node.fields[k], v) for k, v in value.items()
                 if k not in node.fields or not node.fields[k].read_only}
@@ -202,23 +222,63 @@ def secret_names(*nodes: Node) -> frozenset[str]:
     return frozenset(found)
 
 
-def redact_by_name(value: Any, names: frozenset[str]) -> Any:
-    """Mask secret values for logging: a secret map keeps its keys, every value becomes <redacted>."""
+# Words that mark a property or query parameter as secret in any casing, even where no schema knows it (a
+# rejected body may carry anything): a name that contains one of them or ends in "key" (httpsKey, accountKey,
+# sshPrivateKey...); "sig" is the signature of a SAS URL.
+_SECRET_WORDS = ("secret", "password", "passwd", "token", "credential")
+_SECRET_NAMES = frozenset({"sig", "code"})
+_NOT_SECRET = frozenset({"$skiptoken"})
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+")
+
+
+def _looks_secret(key: str, names: frozenset[str]) -> bool:
+    folded = key.lower()
+    if folded in _NOT_SECRET:
+        return False
+    squashed = folded.replace("-", "").replace("_", "")
+    return (folded in names or squashed in _SECRET_NAMES or squashed.endswith("key")
+            or any(word in squashed for word in _SECRET_WORDS))
+
+
+def _scrub_url(match: re.Match) -> str:
+    url = match.group(0)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return REDACTED
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode([(k, REDACTED if _looks_secret(k, frozenset()) else v) for k, v in pairs], safe="<>")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_for_log(value: Any, names: frozenset[str]) -> Any:
+    """Mask secrets for logging. A property named in ``names`` (any casing) or whose name looks secret keeps its
+    keys if it is a map, every value becomes <redacted>; in every string, URLs lose their user:password@ and the
+    values of secret-looking query parameters (SAS signatures, tokens)."""
+    folded = frozenset(n.lower() for n in names)
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            if key in names and item is not None:
+            if isinstance(key, str) and item is not None and _looks_secret(key, folded):
                 out[key] = {k: REDACTED for k in item} if isinstance(item, dict) else REDACTED
             else:
-                out[key] = redact_by_name(item, names)
+                out[key] = redact_for_log(item, names)
         return out
     if isinstance(value, list):
-        return [redact_by_name(v, names) for v in value]
+        return [redact_for_log(v, names) for v in value]
+    if isinstance(value, str) and "://" in value:
+        return _URL.sub(_scrub_url, value)
     return value
 
 
 def as_patch(node: Node) -> Node:
-    """The merge-patch variant of a schema: no defaults, no read-only fields."""
+    """The merge-patch variant of a schema: no defaults, no read-only fields (types and ranges kept)."""
     if isinstance(node, Obj):
         return Obj(secret=node.secret, fields={k: as_patch(v) for k, v in node.fields.items()
                                                if not v.read_only})
@@ -226,7 +286,7 @@ def as_patch(node: Node) -> Node:
         return Map(secret=node.secret, value=as_patch(node.value))
     if isinstance(node, Arr):
         return Arr(secret=node.secret, item=node.item)
-    return type(node)(secret=node.secret)
+    return replace(node, default=_NO_DEFAULT, read_only=False)
 
 
 def json_depth(value: Any) -> int:

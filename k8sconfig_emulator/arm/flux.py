@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from k8sconfig_emulator import flux_rules, lifecycle
-from k8sconfig_emulator.arm.lro_resources import KindSpec
+from k8sconfig_emulator import extension_rules, flux_rules, lifecycle
+from k8sconfig_emulator.arm import extensions
+from k8sconfig_emulator.arm.lro_resources import KindSpec, collection_id
 from k8sconfig_emulator.arm.scope import ClusterRef, system_data
 from k8sconfig_emulator.resource_schemas import FLUX, FLUX_PATCH, FLUX_PROPERTIES
 from k8sconfig_emulator.schema import apply_defaults, merge_patch, remove_secrets
@@ -49,6 +50,14 @@ def plan_operation(svc: Services, stored: dict, action: str) -> tuple[float, dic
     return svc.config.operation_delay, meta
 
 
+def require_flux_extension(svc: Services, cluster: ClusterRef) -> None:
+    installed = svc.store.children(collection_id(cluster, extensions.SPEC), extensions.SPEC.kind)
+    flags = f"-g {cluster.group} -c {cluster.name} -t {cluster.ctype}"
+    if cluster.ctype == "provisionedClusters":
+        flags += f" --cluster-resource-provider {cluster.rp}"
+    extension_rules.check_flux_ready(installed, cluster.name, flags)
+
+
 def public_view(stored: dict) -> dict:
     view = remove_secrets(FLUX, stored)
     view["properties"] = flux_rules.expand_repository_ref(view.get("properties", {}))
@@ -58,4 +67,4 @@ def public_view(stored: dict) -> dict:
 SPEC = KindSpec(kind="flux", collection="fluxConfigurations", versions=VERSIONS, schema=FLUX,
                 patch_schema=FLUX_PATCH, build_put=build_put, build_patch=build_patch,
                 plan_operation=plan_operation, public_view=public_view,
-                force_delete=lifecycle.remove_flux)
+                force_delete=lifecycle.remove_flux, check_cluster=require_flux_extension)

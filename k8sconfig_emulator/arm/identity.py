@@ -1,4 +1,6 @@
-"""Managed-identity token endpoints (App Service protocol and IMDS protocol)."""
+"""The managed-identity token endpoint (App Service protocol: IDENTITY_ENDPOINT + IDENTITY_HEADER, which is what
+`k8sconfig-emulator env` exports and az uses; the Azure ML variant MSI_ENDPOINT + MSI_SECRET sends the same secret in
+a `secret` header). There is no IMDS route: that protocol has no secret, so any local process could get a token."""
 
 from __future__ import annotations
 
@@ -22,8 +24,3 @@ def app_service_token(svc: Services, ctx: Ctx) -> Reply:
                               "Re-run: eval \"$(k8sconfig-emulator env)\".")
     return Reply(200, tokens.issue(svc.signing_key, _resource(ctx), svc.clock()))
 
-
-def imds_token(svc: Services, ctx: Ctx) -> Reply:
-    if ctx.headers.get("metadata", "").lower() != "true":
-        raise errors.ArmError(400, "invalid_request", "Required metadata header not specified.")
-    return Reply(200, tokens.issue(svc.signing_key, _resource(ctx), svc.clock()))

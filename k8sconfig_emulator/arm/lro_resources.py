@@ -2,7 +2,7 @@
 
 A ``KindSpec`` describes one resource type (flux configurations, extensions); the handlers here
 implement the ARM contract once: PUT 201/200, merge PATCH 202, DELETE 202/204 (forceDelete 200),
-GET, paged list and the operation-status GET.
+GET, paged list, the operation-status GET (Azure-AsyncOperation) and the operation-result GET (Location).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from k8sconfig_emulator.context import Ctx, Reply
 from k8sconfig_emulator.services import Services
 
 IN_FLIGHT = ("Creating", "Updating")
+TERMINAL = ("Succeeded", "Failed", "Canceled")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class KindSpec:
     public_view: Callable[[dict], dict]
     # (svc, stored) -> None: synchronous removal used by forceDelete
     force_delete: Callable[[Services, dict], None]
+    # (svc, cluster) -> None: raises when the cluster cannot take a write of this kind (PUT and PATCH)
+    check_cluster: Callable[[Services, ClusterRef], None] = lambda svc, cluster: None
 
     @property
     def type_name(self) -> str:
@@ -54,8 +57,8 @@ def collection_id(cluster: ClusterRef, spec: KindSpec) -> str:
 def _resource_path(ctx: Ctx) -> str:
     """The resource id in the casing of the request (path up to the resource name)."""
     path = ctx.path.rstrip("/")
-    if "op" in ctx.params:
-        path = path[: path.lower().rfind("/operations/")]
+    if "op" in ctx.params:  # .../{name}/operations/{op} or .../{name}/operationResults/{op}
+        path = path.rsplit("/", 2)[0]
     return path
 
 
@@ -95,6 +98,7 @@ def put(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
     body = ctx.object_body()
     schema.validate(spec.schema, body)
     body = schema.drop_nulls(schema.strip_read_only(spec.schema, body))
+    spec.check_cluster(svc, cluster)
     path = _resource_path(ctx)
     with svc.store.transaction():
         existing = svc.store.get(path)
@@ -104,7 +108,8 @@ def put(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
         svc.store.put(path, collection_id(cluster, spec), spec.kind, stored)
         op_id = _start_operation(svc, spec, ctx, stored, "put")
     svc.wake_worker()
-    return responses.accepted(ctx, 200 if existing else 201, spec.public_view(stored), path, op_id)
+    return responses.accepted(ctx, 200 if existing else 201, spec.public_view(stored), path, op_id,
+                               svc.config.retry_after)
 
 
 def patch(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
@@ -112,6 +117,8 @@ def patch(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
     require_registered(svc)
     body = ctx.object_body()
     schema.validate(spec.patch_schema, body)
+    body = schema.strip_read_only(spec.patch_schema, body)
+    spec.check_cluster(svc, cluster)
     path = _resource_path(ctx)
     with svc.store.transaction():
         existing = svc.store.get(path)
@@ -122,7 +129,7 @@ def patch(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
         svc.store.put(path, collection_id(cluster, spec), spec.kind, stored)
         op_id = _start_operation(svc, spec, ctx, stored, "patch")
     svc.wake_worker()
-    return responses.accepted(ctx, 202, spec.public_view(stored), path, op_id)
+    return responses.accepted(ctx, 202, spec.public_view(stored), path, op_id, svc.config.retry_after)
 
 
 def delete(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
@@ -144,25 +151,49 @@ def delete(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
         svc.store.put(path, collection_id_from(existing, spec), spec.kind, existing)
         op_id = _start_operation(svc, spec, ctx, existing, "delete")
     svc.wake_worker()
-    return responses.accepted(ctx, 202, None, path, op_id)
+    return responses.accepted(ctx, 202, None, path, op_id, svc.config.retry_after)
 
 
 def collection_id_from(stored: dict, spec: KindSpec) -> str:
     return stored["id"][: stored["id"].lower().rfind("/" + spec.collection.lower() + "/") + 1 + len(spec.collection)]
 
 
-def operation_status(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
-    require_cluster(svc, ctx)
-    op_id = ctx.params["op"]
-    op = svc.store.get_operation(op_id)
+def _operation(svc: Services, spec: KindSpec, ctx: Ctx) -> dict:
+    op = svc.store.get_operation(ctx.params["op"])
     if op is None or op["resource_id"] != _resource_path(ctx).lower() or op["kind"] != spec.kind:
-        raise errors.operation_not_found(op_id)
-    body = {"id": ctx.path.rstrip("/"), "name": op_id, "status": op["status"], "properties": {}}
+        raise errors.operation_not_found(ctx.params["op"])
+    return op
+
+
+def operation_status(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
+    """The Azure-AsyncOperation URL: 200 with the operation's status."""
+    require_cluster(svc, ctx)
+    op = _operation(svc, spec, ctx)
+    body = {"id": ctx.path.rstrip("/"), "name": op["id"], "status": op["status"], "properties": {}}
     if op["error"]:
         body["error"] = op["error"]
     # like ARM: while the operation runs, tell pollers when to come back (azure-core otherwise waits 30 s)
-    running = op["status"] not in ("Succeeded", "Failed", "Canceled")
-    return Reply(200, body, {"Retry-After": "1"} if running else {})
+    running = op["status"] not in TERMINAL
+    return Reply(200, body, responses.poll_hint(svc.config.retry_after) if running else {})
+
+
+def operation_result(svc: Services, spec: KindSpec, ctx: Ctx) -> Reply:
+    """The Location URL: 202 while the operation runs, then the result (200 with the resource, or 204 after a
+    delete), or the operation's error."""
+    require_cluster(svc, ctx)
+    op = _operation(svc, spec, ctx)
+    if op["status"] not in TERMINAL:
+        location = responses.operation_url(ctx, _resource_path(ctx), op["id"], "operationResults")
+        return Reply(202, None, {"Location": location, **responses.poll_hint(svc.config.retry_after)})
+    if op["status"] != "Succeeded":
+        error = op["error"] or {"code": "OperationFailed", "message": f"The operation ended {op['status']}."}
+        raise errors.operation_failed(error.get("code") or "OperationFailed", error.get("message") or "")
+    if op["action"] == "delete":
+        return Reply(204)
+    stored = svc.store.get(_resource_path(ctx))
+    if stored is None:
+        raise errors.resource_not_found(_resource_path(ctx), ctx.params.get("rg", ""))
+    return Reply(200, spec.public_view(stored))
 
 
 def _refuse_while_deleting(existing: dict | None) -> None:

@@ -23,10 +23,25 @@ def paged(ctx: Ctx, fetch: Callable[[int, int], list[dict]], page_size: int) -> 
     return Reply(200, body)
 
 
-def operation_url(ctx: Ctx, resource_path: str, op_id: str) -> str:
-    return f"{ctx.base_url}{resource_path}/operations/{op_id}?{urlencode({'api-version': ctx.api_version})}"
+def poll_hint(seconds: float) -> dict[str, str]:
+    """When to poll again. Whole seconds go in Retry-After (the SDKs parse its initial value with int()); less
+    than a second, 0 included, goes in Retry-After-ms: azure-core reads that header, and takes a zero delay for
+    no hint at all (it would then wait its own 30 s polling interval), so 0 is sent as 1 ms."""
+    if seconds >= 1 and float(seconds).is_integer():
+        return {"Retry-After": str(int(seconds))}
+    if seconds >= 1:
+        return {"Retry-After": str(round(seconds))}
+    return {"Retry-After-ms": str(max(1, round(seconds * 1000)))}
 
 
-def accepted(ctx: Ctx, status: int, body: dict | None, resource_path: str, op_id: str) -> Reply:
-    headers = {"Azure-AsyncOperation": operation_url(ctx, resource_path, op_id), "Retry-After": "1"}
+def operation_url(ctx: Ctx, resource_path: str, op_id: str, collection: str = "operations") -> str:
+    return f"{ctx.base_url}{resource_path}/{collection}/{op_id}?{urlencode({'api-version': ctx.api_version})}"
+
+
+def accepted(ctx: Ctx, status: int, body: dict | None, resource_path: str, op_id: str, retry_after: float) -> Reply:
+    """A 201/202 answer of a long-running write: Azure-AsyncOperation (what the SDKs poll), on 202 also Location
+    (ARM's operation-result URL), and the poll hint."""
+    headers = {"Azure-AsyncOperation": operation_url(ctx, resource_path, op_id), **poll_hint(retry_after)}
+    if status == 202:
+        headers["Location"] = operation_url(ctx, resource_path, op_id, "operationResults")
     return Reply(status, body, headers)

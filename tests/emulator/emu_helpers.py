@@ -101,13 +101,25 @@ class Emulator:
         return self.session.request(method, f"{self.url}/_emulator/{name}", json=body, params=params,
                                     headers={"X-Emulator-Admin": secret}, timeout=10)
 
-    def new_cluster(self, ctype: str = "Microsoft.Kubernetes/connectedClusters", group: str = "rg-tests") -> str:
-        """Create a resource group (idempotent) and a fresh cluster; return the cluster's ARM id."""
+    def new_cluster(self, ctype: str = "Microsoft.Kubernetes/connectedClusters", group: str = "rg-tests",
+                    flux: bool = True) -> str:
+        """Create a resource group (idempotent) and a fresh cluster; return the cluster's ARM id. With `flux` the
+        microsoft.flux extension is installed on it (flux configurations need it), as `az k8s-configuration flux
+        create` would."""
         self.call("PUT", f"/subscriptions/{SUB}/resourcegroups/{group}", {"location": "eastus"}, api="2024-11-01")
         cluster = f"/subscriptions/{SUB}/resourceGroups/{group}/providers/{ctype}/c-{uuid.uuid4().hex[:8]}"
         response = self.call("PUT", cluster, {"location": "eastus", "properties": {}}, api="2024-01-01")
         assert response.status_code == 201, response.text
+        if flux:
+            self.install_flux(cluster)
         return cluster
+
+    def install_flux(self, cluster: str) -> None:
+        """PUT the microsoft.flux extension on `cluster` and wait until it is installed."""
+        response = self.call("PUT", f"{cluster}/{KC}/extensions/flux",
+                             {"properties": {"extensionType": "microsoft.flux"}}, api=EXT_API)
+        assert response.status_code == 201, response.text
+        assert self.wait_operation(response)["status"] == "Succeeded"
 
     def wait_operation(self, response: requests.Response, timeout: float = 30) -> dict:
         url = response.headers["Azure-AsyncOperation"]

@@ -95,9 +95,11 @@ def test_real_az_against_the_emulator(detached, tmp_path):
     env.update(_exports(_run("env", "--data-dir", str(detached)).stdout))
     env["AZURE_EXTENSION_DIR"] = str(tmp_path / "no-extensions")
 
-    def az(*args: str):
+    def az(*args: str, ok: bool = True):
         result = subprocess.run([str(BIN / "az"), *args, "-o", "json"], capture_output=True, text=True, env=env,
-                                timeout=120, check=False)
+                                timeout=120, check=False, stdin=subprocess.DEVNULL)
+        if not ok:
+            return result
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout) if result.stdout.strip() else None
 
@@ -109,6 +111,16 @@ def test_real_az_against_the_emulator(detached, tmp_path):
     flux = (f"/subscriptions/{SUB}/resourceGroups/rg-az/providers/Microsoft.Kubernetes/connectedClusters/c1/"
             "providers/Microsoft.KubernetesConfiguration/fluxConfigurations")
     body = json.dumps({"properties": {"gitRepository": {"url": "https://example.invalid/r.git"}}})
-    assert az("rest", "--method", "put", "--url", f"{flux}/f1?api-version=2025-04-01", "--body", body)["name"] == "f1"
+    # like the service, the emulator takes no flux configuration on a cluster without the microsoft.flux extension
+    refused = az("rest", "--method", "put", "--url", f"{flux}/f0?api-version=2025-04-01", "--body", body, ok=False)
+    assert refused.returncode != 0 and "FluxExtensionNotInstalled" in refused.stderr, refused.stderr
+    # the extension installs it first, polling both operations; an update is a 202 polled to its end
+    env["AZURE_EXTENSION_DEV_SOURCES"] = str(Path(__file__).resolve().parents[2] / ".venv" / "extdev")
+    cluster = ["-g", "rg-az", "-c", "c1", "-t", "connectedClusters"]
+    az("k8s-configuration", "flux", "create", *cluster, "-n", "f1", "-u", "https://example.invalid/r.git",
+       "--branch", "main")
+    updated = az("k8s-configuration", "flux", "update", *cluster, "-n", "f1", "--suspend", "true", "--yes")
+    assert updated["suspend"] is True and updated["provisioningState"] == "Succeeded"
+    assert az("rest", "--method", "put", "--url", f"{flux}/f2?api-version=2025-04-01", "--body", body)["name"] == "f2"
     listed = az("rest", "--method", "get", "--url", f"{flux}?api-version=2025-04-01")
-    assert [c["name"] for c in listed["value"]] == ["f1"]
+    assert [c["name"] for c in listed["value"]] == ["f1", "f2"]

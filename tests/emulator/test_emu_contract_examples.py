@@ -60,6 +60,8 @@ def test_example_replays_and_matches_the_spec(emulator, spec, example_file):
     cluster = (f"/subscriptions/{SUB}/resourceGroups/{group}/providers/{params['clusterRp']}/"
                f"{params['clusterResourceName']}/{params['clusterName']}")
     assert emulator.call("PUT", cluster, {"location": "eastus"}, api="2024-01-01").status_code == 201
+    if spec == FLUX_SPEC:
+        emulator.install_flux(cluster)  # the service takes flux configurations only on a cluster that has it
     collection = f"{cluster}/{KC}/{kind['collection']}"
     name = params.get(kind["name_param"])
     api = params["api-version"]

@@ -31,7 +31,7 @@ def test_missing_token_is_401_with_challenge(emulator):
 
 
 def test_foreign_token_is_401(emulator):
-    foreign = tokens.issue(b"some-other-key", "https://management.k8sconfig.local/")["access_token"]
+    foreign = tokens.issue(b"some-other-key" * 4, "https://management.k8sconfig.local/")["access_token"]
     response = emulator.call("GET", "/subscriptions", api="2022-12-01", headers={"Authorization": f"Bearer {foreign}"})
     _error(response, 401, "InvalidAuthenticationToken")
 
@@ -68,11 +68,19 @@ def test_missing_api_version(emulator):
     _error(emulator.call("GET", f"{cluster}/{KC}/fluxConfigurations", api=None), 400, "MissingApiVersionParameter")
 
 
-def test_unsupported_api_version(emulator):
-    cluster = emulator.new_cluster()
+def test_unsupported_api_version_answers_like_arm(emulator):
+    cluster = emulator.new_cluster(flux=False)
     error = _error(emulator.call("GET", f"{cluster}/{KC}/fluxConfigurations", api="1999-01-01"), 400,
+                   "NoRegisteredProviderFound")
+    assert "'1999-01-01'" in error["message"] and "Microsoft.KubernetesConfiguration/fluxConfigurations" in \
+        error["message"]
+    assert "2025-04-01, 2024-11-01" in error["message"] and "2022-03-01" in error["message"]
+    error = _error(emulator.call("PUT", f"{cluster}/{KC}/extensions/flux", {}, api="2099-01-01-preview"), 400,
+                   "NoRegisteredProviderFound")
+    assert "2025-03-01" in error["message"] and "extensions" in error["message"]
+    error = _error(emulator.call("GET", f"{cluster}/{KC}/fluxConfigurations", api="latest"), 400,
                    "InvalidApiVersionParameter")
-    assert "2025-04-01" in error["message"]
+    assert "'latest'" in error["message"] and "2025-04-01" in error["message"]
 
 
 @pytest.mark.parametrize("version", ["2024-11-01", "2024-04-01-preview", "2022-07-01", "2022-03-01"])
@@ -234,7 +242,7 @@ def test_patch_switching_source_kind_drops_the_old_source(emulator):
 
 def test_not_registered_provider_refuses_writes_until_registered(fresh_emulator):
     emulator = fresh_emulator("--provider-state", "NotRegistered", "--operation-delay", "0.1")
-    cluster = emulator.new_cluster()
+    cluster = emulator.new_cluster(flux=False)
     _error(emulator.call("PUT", _config(cluster), flux_body()), 409, "MissingSubscriptionRegistration")
     provider = f"/subscriptions/{SUB}/providers/Microsoft.KubernetesConfiguration"
     assert emulator.call("GET", provider, api="2021-04-01").json()["registrationState"] == "NotRegistered"
@@ -244,6 +252,7 @@ def test_not_registered_provider_refuses_writes_until_registered(fresh_emulator)
     while emulator.call("GET", provider, api="2021-04-01").json()["registrationState"] != "Registered":
         assert time.monotonic() < deadline
         time.sleep(0.05)
+    emulator.install_flux(cluster)
     assert emulator.call("PUT", _config(cluster), flux_body()).status_code == 201
 
 

@@ -83,7 +83,7 @@ def test_sdk_follows_next_links(emulator, clients):
 
 def test_extension_install_and_injected_failure(emulator, clients):
     _, extensions = clients
-    cluster = emulator.new_cluster("Microsoft.HybridContainerService/provisionedClusters")
+    cluster = emulator.new_cluster("Microsoft.HybridContainerService/provisionedClusters", flux=False)
     rg, rp, ctype, name = _parts(cluster)
     body = {"properties": {"extensionType": "microsoft.flux", "configurationSettings": {"a": "b"},
                            "configurationProtectedSettings": {"secret": "TOPSECRET"}}}
@@ -110,7 +110,7 @@ def test_extension_install_and_injected_failure(emulator, clients):
 
 
 def test_second_flux_extension_is_rejected(emulator):
-    cluster = emulator.new_cluster()
+    cluster = emulator.new_cluster(flux=False)
     first = emulator.call("PUT", f"{cluster}/{KC}/extensions/flux", {"properties": {"extensionType": "microsoft.flux"}},
                           api="2022-07-01")
     assert first.status_code == 201

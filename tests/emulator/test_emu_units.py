@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from k8sconfig_emulator import azure_env, errors, flux_rules, schema, tokens
-from k8sconfig_emulator.resource_schemas import FLUX, FLUX_PROPERTIES, SECRET_NAMES
+from k8sconfig_emulator.resource_schemas import (
+    FLUX,
+    FLUX_PATCH,
+    FLUX_PROPERTIES,
+    SECRET_NAMES,
+)
 
 
 def test_merge_patch_follows_rfc7396():
@@ -26,8 +31,45 @@ def test_secret_names_come_from_the_schema():
             "clientCertificatePassword", "privateKey"} <= SECRET_NAMES
     stored = {"properties": {"azureBlob": {"url": "u", "sasToken": "s"}, "configurationProtectedSettings": {"a": "b"}}}
     assert schema.remove_secrets(FLUX, stored) == {"properties": {"azureBlob": {"url": "u"}}}
-    assert schema.redact_by_name(stored, SECRET_NAMES)["properties"]["configurationProtectedSettings"] == \
+    assert schema.redact_for_log(stored, SECRET_NAMES)["properties"]["configurationProtectedSettings"] == \
         {"a": schema.REDACTED}
+
+
+def test_log_redaction_ignores_casing_and_scrubs_urls():
+    body = {"properties": {"ConfigurationProtectedSettings": {"sshPrivateKey": "K1"},
+                           "gitRepository": {"url": "https://alice:pw-S3CRET@git.example/r.git?ref=main",
+                                             "PASSWORD": "P2", "Https_Key": "P3"},
+                           "azureBlob": {"url": "https://acct.blob.example/c?sv=2024&sig=SIGVALUE&se=x",
+                                         "AccountKey": "P4"},
+                           "note": "see ssh://bob:hunter2@host/x and https://h/p?access_token=TOK"}}
+    text = str(schema.redact_for_log(body, SECRET_NAMES))
+    for secret in ("K1", "pw-S3CRET", "alice", "P2", "P3", "SIGVALUE", "P4", "hunter2", "TOK"):
+        assert secret not in text, secret
+    logged = schema.redact_for_log(body, SECRET_NAMES)["properties"]
+    assert logged["ConfigurationProtectedSettings"] == {"sshPrivateKey": schema.REDACTED}
+    assert logged["gitRepository"]["url"].startswith("https://<redacted>@git.example/r.git?ref=main")
+    assert "sv=2024" in logged["azureBlob"]["url"] and "se=x" in logged["azureBlob"]["url"]
+    assert schema.redact_for_log({"$skipToken": "5", "api-version": "1"}, SECRET_NAMES) == \
+        {"$skipToken": "5", "api-version": "1"}
+
+
+@pytest.mark.parametrize("value", [0, -5, 1e20, 10**30, 9223372037])
+def test_seconds_fields_are_range_checked(value):
+    body = {"properties": {"gitRepository": {"timeoutInSeconds": value}}}
+    with pytest.raises(errors.ArmError) as caught:
+        schema.validate(FLUX, body)
+    assert caught.value.code == "ValidationFailed" and caught.value.target == "properties.gitRepository.timeoutInSeconds"
+    assert "between 1 and 9223372036" in caught.value.message
+
+
+def test_integral_numbers_become_integers_and_the_patch_schema_keeps_ranges():
+    body = {"properties": {"kustomizations": {"k": {"retryIntervalInSeconds": 6e2}}}}
+    schema.validate(FLUX, body)
+    assert schema.strip_read_only(FLUX, body)["properties"]["kustomizations"]["k"]["retryIntervalInSeconds"] == 600
+    assert isinstance(schema.strip_read_only(FLUX, body)["properties"]["kustomizations"]["k"]["retryIntervalInSeconds"],
+                      int)
+    with pytest.raises(errors.ArmError):
+        schema.validate(FLUX_PATCH, {"properties": {"bucket": {"syncIntervalInSeconds": 1e20}}})
 
 
 @pytest.mark.parametrize("body,path", [
@@ -49,16 +91,29 @@ def test_json_depth_is_iterative():
     assert schema.json_depth(deep) == 5001
 
 
+KEY = b"k" * 48
+
+
 def test_tokens_round_trip_and_reject_tampering():
-    issued = tokens.issue(b"k", "res", now=1000)
+    issued = tokens.issue(KEY, "res", now=1000)
     assert issued["expires_on"] == str(1000 + tokens.LIFETIME_SECONDS)
-    assert tokens.verify(b"k", issued["access_token"], now=1001)["tid"] == tokens.TENANT_ID
+    assert tokens.verify(KEY, issued["access_token"], now=1001, audiences=["res"])["tid"] == tokens.TENANT_ID
     with pytest.raises(tokens.TokenError):
-        tokens.verify(b"other", issued["access_token"], now=1001)
+        tokens.verify(b"o" * 48, issued["access_token"], now=1001)
     with pytest.raises(tokens.TokenError):
-        tokens.verify(b"k", issued["access_token"], now=10**9)
+        tokens.verify(KEY, issued["access_token"], now=10**9)
     with pytest.raises(tokens.TokenError):
-        tokens.verify(b"k", "not-a-jwt")
+        tokens.verify(KEY, "not-a-jwt")
+
+
+def test_tokens_check_audience_and_not_before():
+    issued = tokens.issue(KEY, "https://graph.example/", now=1000)["access_token"]
+    with pytest.raises(tokens.TokenError) as caught:
+        tokens.verify(KEY, issued, now=1001, audiences=["https://management.k8sconfig.local/"])
+    assert caught.value.code == "InvalidAuthenticationTokenAudience"
+    with pytest.raises(tokens.TokenError) as caught:
+        tokens.verify(KEY, issued, now=999)
+    assert "not valid yet" in caught.value.message
 
 
 def test_find_cycle_and_durations():

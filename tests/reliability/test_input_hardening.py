@@ -30,9 +30,24 @@ def raw(emulator):
     return client_for(emulator)
 
 
+def install_flux(raw, cluster: dict, token: str, wait_until) -> None:
+    """The microsoft.flux extension on the cluster, as az installs it before any configuration (the emulator,
+    like the service, takes flux configurations only on a cluster that has it)."""
+    extension = flux_path(cluster["group"], cluster["name"]).replace("/fluxConfigurations", "/extensions/flux")
+    put = raw.arm("PUT", extension, {"properties": {"extensionType": "microsoft.flux"}}, token=token,
+                  api_version="2025-03-01")
+    assert put.status in (200, 201), put.text
+
+    def installed():
+        state = raw.arm("GET", extension, token=token, api_version="2025-03-01").json["properties"]
+        return state["provisioningState"] == "Succeeded"
+    wait_until(installed, timeout=60, interval=0.1)
+
+
 @pytest.fixture
-def target(raw, cluster):
+def target(raw, cluster, wait_until):
     token = raw.token()
+    install_flux(raw, cluster, token, wait_until)
     path = flux_path(cluster["group"], cluster["name"], "cfg")
 
     def send(method="PUT", body=None, raw_body=None, content_type="application/json", api_version="2025-04-01",
