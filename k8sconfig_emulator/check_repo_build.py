@@ -41,6 +41,8 @@ from .reconciler.substitute import substitute, substitution_disabled
 ERROR, WARNING = "error", "warning"
 _YAML_ERRORS = (OSError, UnicodeDecodeError, yaml.YAMLError, yamlsafe.YamlLimitError)
 _MANIFEST_SUFFIXES = (".yaml", ".yml")
+# ${name} without a default (``$${name}`` is an escaped literal): empty after substitution when name is unset
+_PLAIN_VAR_RE = re.compile(r"(?<!\$)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
 _QUOTED_RE = re.compile(r"'([^'\s]+)'")
 
 
@@ -356,13 +358,20 @@ class _Builder:
         file = self.locate(files, kind, str(meta.get("namespace") or ""), name) or where
         try:
             entry = objects_from_build(doc, ctx, [])[0]
-            if ctx.variables is not None and not substitution_disabled(obj):
+            substituted = ctx.variables is not None and not substitution_disabled(obj)
+            if substituted:
                 obj = yamlsafe.load(substitute(doc, ctx.variables))
         except BuildError as exc:
             self.finding(ERROR, "BuildFailed", k, file, kind, str(meta.get("namespace") or ""), name, str(exc))
             self.result.failed.add(k)
             return
         obj["metadata"]["namespace"] = entry["namespace"]
+        unset = sorted({v for v in _PLAIN_VAR_RE.findall(doc) if v not in ctx.variables}) if substituted else []
+        if unset:
+            self.finding(WARNING, "UnsetVariable", k, file, kind, entry["namespace"], entry["name"],
+                         f"postBuild has no value for {', '.join('${' + v + '}' for v in unset)}: Flux substitutes "
+                         "an empty string; set it in substitute/substituteFrom, give a default (${var:=value}) or "
+                         "escape a literal as $${var}")
         self.inventory.append(entry)
         self.result.objects.append(BuiltObject(k, file, obj, entry))
 

@@ -157,3 +157,34 @@ def test_bad_directory_and_diff_outside_git_exit_2(tmp_path, config_file):
     plain.mkdir()
     run = check_repo(plain, "--config-file", config_file, "--diff-from", "HEAD")
     assert run.returncode == 2 and "git checkout" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_variable_without_value_is_a_warning_and_escapes_are_kept(tmp_path):
+    repo = make_repo(tmp_path / "vars", None)
+    repo.write("app/cm.yaml", CONFIGMAP.format(name="app", ns="default",
+                                               data='script: "echo $${HOME} ${greeting} ${who} ${opt:=x}"'))
+    repo.commit()
+    config = {"kustomizations": {"app": {"path": "./app", "substitute": {"greeting": "hello"}}}}
+
+    run = check_repo(repo.path, "--config-file", write_config(tmp_path / "c.yaml", config), "-o", "json")
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    (warning,) = run.json()["findings"]
+    assert (warning["check"], warning["severity"], warning["file"]) == ("UnsetVariable", "warning", "app/cm.yaml")
+    assert "${who}" in warning["message"] and "HOME" not in warning["message"] and "opt" not in warning["message"]
+
+
+def test_diff_from_works_when_dir_is_a_subdirectory_of_the_checkout(tmp_path):
+    repo = make_repo(tmp_path / "mono", None)
+    repo.write("gitops/apps/cm.yaml", CONFIGMAP.format(name="app", ns="default", data="level: info"))
+    repo.commit()
+    repo.write("gitops/apps/cm.yaml", CONFIGMAP.format(name="app", ns="default", data="level: debug"))
+    repo.commit("more logs")
+    config = write_config(tmp_path / "c.yaml", {"kustomizations": {"apps": {"path": "./apps"}}})
+
+    run = check_repo(repo.path / "gitops", "--config-file", config, "--diff-from", "HEAD~1", "-o", "json")
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    (changed,) = run.json()["diff"]["changed"]
+    assert changed["file"] == "apps/cm.yaml"
+    assert changed["fields"] == [{"path": "data.level", "before": "info", "after": "debug"}]
