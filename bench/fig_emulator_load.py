@@ -26,9 +26,22 @@ LEVELS = (1, 10, 50)
 
 
 def _cluster_id(emu: Emulator) -> str:
+    """A fresh cluster with the microsoft.flux extension installed (the emulator, like the service, takes flux
+    configurations only there)."""
+    import time
+
+    from k8sconfig_emulator.admin_client import EmulatorClient
     from k8sconfig_emulator.tokens import SUBSCRIPTION_ID
     c = emu.add_cluster()
-    return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{c['group']}/providers/Microsoft.Kubernetes/connectedClusters/{c['name']}"
+    cluster = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{c['group']}/providers/Microsoft.Kubernetes/connectedClusters/{c['name']}"
+    client, extension = EmulatorClient(emu.data_dir), f"{cluster}/providers/Microsoft.KubernetesConfiguration/extensions/flux"
+    client.arm("PUT", extension, "2025-03-01", {"properties": {"extensionType": "microsoft.flux"}})
+    deadline = time.monotonic() + 60
+    while client.arm("GET", extension, "2025-03-01")["properties"]["provisioningState"] != "Succeeded":
+        if time.monotonic() > deadline:
+            raise RuntimeError("the microsoft.flux extension did not install within 60 s")
+        time.sleep(0.05)
+    return cluster
 
 
 def load(emu: Emulator, mode: str, cluster: str, **options) -> dict:
