@@ -1,4 +1,5 @@
-"""Issue item 6: calls without a token, with an expired or a foreign token get 401 (and az a clear message);
+"""Issue item 6 (and issue 12 §4): calls without a token, with an expired, foreign, not-yet-valid or other-audience
+token get 401 (and az a clear message); no token without the identity secret; /git/NAME needs the token;
 the emulator listens on loopback only; its data dir and private key files are 0700/0600."""
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def test_malformed_and_foreign_tokens(raw, cluster, token):
 
 
 def test_token_signed_with_another_key(raw, cluster):
-    foreign = tokens.issue(b"some-other-emulator-key", AUDIENCE)["access_token"]
+    foreign = tokens.issue(b"some-other-emulator-signing-key-0123456789", AUDIENCE)["access_token"]
     _assert_401(raw.arm("GET", flux_path(cluster["group"], cluster["name"]), token=foreign))
 
 
@@ -124,3 +125,34 @@ def test_data_dir_and_key_files_are_private(emulator):
         assert mode(path) == 0o600, f"{name}: {oct(mode(path))}"
     for path in emulator.data_dir.rglob("*"):
         assert not mode(path) & 0o002, f"{path} is world-writable"
+
+
+def test_no_token_without_the_identity_secret(raw):
+    """The IMDS protocol has no secret, so there is no IMDS route: a local process that sends `Metadata: true`
+    gets no token; the App Service route wants the identity secret."""
+    query = f"api-version=2018-02-01&resource={AUDIENCE}"
+    for path, headers in (("/metadata/identity/oauth2/token", {"Metadata": "true"}),
+                          ("/msi/token", {"Metadata": "true"}), ("/msi/token", {"X-IDENTITY-HEADER": "guess"})):
+        resp = raw.request("GET", f"{path}?{query}", headers=headers)
+        assert resp.status == 401, (path, resp.status, resp.text)
+        assert "access_token" not in resp.text
+
+
+def test_token_for_another_audience_or_not_yet_valid(raw, cluster, signing_key):
+    query = "api-version=2019-08-01&resource=https://vault.example/"
+    other = raw.request("GET", f"/msi/token?{query}", headers={"X-IDENTITY-HEADER": raw.env["IDENTITY_HEADER"]})
+    assert other.status == 200
+    resp = raw.arm("GET", flux_path(cluster["group"], cluster["name"]), token=other.json["access_token"])
+    _assert_401(resp)
+    assert resp.json["error"]["code"] == "InvalidAuthenticationTokenAudience"
+    future = tokens.issue(signing_key, AUDIENCE, now=time.time() + 600)["access_token"]
+    resp = raw.arm("GET", flux_path(cluster["group"], cluster["name"]), token=future)
+    _assert_401(resp)
+    assert "not valid yet" in resp.json["error"]["message"]
+
+
+def test_git_route_needs_the_token(raw):
+    for method, path in (("GET", "/git/any/info/refs?service=git-upload-pack"), ("POST", "/git/any/git-upload-pack")):
+        resp = raw.request(method, path, body=b"0000")
+        assert resp.status == 401, (path, resp.status, resp.text)
+        assert "Bearer" in resp.text
