@@ -1,16 +1,18 @@
 """`k8sconfig-emulator check-repo DIR --config-file FILE [--diff-from REV] [-o table|json]`.
 
 Checks a GitOps repository against the flux configuration that will apply it, with no server and no Azure:
-every kustomization is built as the emulated cluster builds it (check_repo_build), then
+every kustomization is built as the emulated cluster builds it (check_repo_build), then (check_repo_checks)
 
 * what the emulated cluster checks about the objects (``reconciler.verify``: HelmRelease chart sources,
   versions, valuesFrom, dependsOn, source URLs);
 * repository-level checks: one object applied by two kustomizations; a namespaced object whose namespace no
   kustomization creates and the configuration's namespace does not cover (and, as a warning, a namespace
-  created by a kustomization the user does not depend on); invalid manifests; the dependsOn graph.
+  created by a kustomization the object's kustomization does not depend on); invalid manifests; the dependsOn
+  graph.
 
 With ``--diff-from REV`` the repository at REV is built too and the objects are compared: added, changed (the
-changed fields) and removed, and for each removal whether prune deletes it on the cluster.
+changed fields) and removed, and for each removal whether prune deletes it on the cluster (check_repo_report,
+which also renders the table and JSON output).
 
 Exit codes: 0 no errors (warnings allowed), 1 at least one error, 2 bad usage.
 """
@@ -22,19 +24,15 @@ import json
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .check_repo_config import CheckConfig, ConfigError, describe, load_config
+from .check_repo_config import CheckConfig, ConfigError, load_config
+
+if TYPE_CHECKING:  # the build, checks and report modules load the reconciler: only for check-repo itself
+    from .check_repo_report import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-# namespaces every AKS / Arc cluster with the flux extension has, whatever the repository holds
-CLUSTER_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease", "flux-system"})
-_FLUX_SOURCE_KINDS = {"GitRepository": "GitRepository", "Bucket": "Bucket", "AzureBlob": "Bucket",
-                      "OCIRepository": "OCIRepository"}
-_SHORT_DIFF_FIELDS = 3
-_SHORT_VALUE = 40
-REDACTED = "<redacted>"
 
 
 class UsageError(Exception):
@@ -94,279 +92,13 @@ def export_revision(directory: Path, rev: str, dest: Path, scratch: Path) -> tup
     return sha, dest.joinpath(*Path(prefix).parts)
 
 
-# -- checks -------------------------------------------------------------------------------------------------------
-
-def _config_source(config: CheckConfig) -> dict | None:
-    """The configuration's own source object, which the cluster has although the repository does not hold it."""
-    if not config.name:
-        return None
-    return {"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": _FLUX_SOURCE_KINDS.get(config.source_kind, "GitRepository"),
-            "metadata": {"name": config.name, "namespace": config.namespace}, "spec": {}}
-
-
-def _owners(build) -> dict[tuple[str, str, str], list]:
-    owners: dict[tuple[str, str, str], list] = {}
-    for obj in build.objects:
-        owners.setdefault((obj.kind, obj.namespace, obj.name), []).append(obj)
-    return owners
-
-
-def verify_findings(build, config: CheckConfig) -> list:
-    """What the emulated cluster reports about the objects, named by kustomization and file."""
-    from .check_repo_build import ERROR, Finding
-    from .reconciler.verify import manifest_of, verify_objects
-
-    source = _config_source(config)
-    # what the cluster verifies: its inventory entries in manifest shape (as reconciler.engine does)
-    objects = [manifest_of(o.entry) for o in build.objects] + ([source] if source else [])
-    owners = _owners(build)
-    out = []
-    for found in verify_objects(objects):
-        if source is not None and (found.kind, found.namespace, found.name) == (
-                source["kind"], config.namespace, config.name) and not owners.get((found.kind, found.namespace, found.name)):
-            continue  # the configuration's own source: not in the repository
-        built = owners.get((found.kind, found.namespace, found.name)) or [None]
-        first = built[0]
-        out.append(Finding(ERROR, found.reason, first.kustomization if first else "", first.file if first else "",
-                           found.kind, found.namespace, found.name, found.message))
-    return out
-
-
-def duplicate_findings(build) -> list:
-    from .check_repo_build import ERROR, Finding
-
-    seen: dict[tuple, object] = {}
-    out = []
-    for obj in build.objects:
-        first = seen.setdefault(obj.key, obj)
-        if first is obj or first.kustomization == obj.kustomization:
-            continue
-        out.append(Finding(ERROR, "DuplicateObject", obj.kustomization, obj.file, obj.kind, obj.namespace, obj.name,
-                           f"also applied by kustomization '{first.kustomization}' ({first.file}): the two "
-                           "kustomizations overwrite each other's copy on every reconcile and pruning one deletes "
-                           "the other's object; keep the object in one kustomization"))
-    return out
-
-
-class _Ancestors:
-    """Transitive dependsOn of each kustomization (memoised; cycles are reported elsewhere)."""
-
-    def __init__(self, config: CheckConfig):
-        self.config = config
-        self.memo: dict[str, frozenset[str]] = {}
-
-    def of(self, name: str, visiting: frozenset[str] = frozenset()) -> frozenset[str]:
-        if name in self.memo:
-            return self.memo[name]
-        spec = self.config.kustomizations.get(name)
-        out: set[str] = set()
-        for dep in spec.depends_on if spec else ():
-            if dep in visiting or dep == name:
-                continue
-            out.add(dep)
-            out |= self.of(dep, visiting | {name})
-        self.memo[name] = frozenset(out)
-        return self.memo[name]
-
-
-def namespace_findings(build, config: CheckConfig) -> list:
-    from .check_repo_build import ERROR, WARNING, Finding
-
-    creators: dict[str, str] = {}
-    for obj in build.objects:
-        if obj.kind == "Namespace" and not obj.namespace:
-            creators.setdefault(obj.name, obj.kustomization)
-    covered = CLUSTER_NAMESPACES | {config.namespace}
-    ancestors = _Ancestors(config)
-    out = []
-    for obj in build.objects:
-        ns = obj.namespace
-        if not ns or ns in covered:
-            continue
-        creator = creators.get(ns)
-        if creator is None:
-            out.append(Finding(ERROR, "NamespaceNotFound", obj.kustomization, obj.file, obj.kind, ns, obj.name,
-                               f"namespace '{ns}' is not created by any kustomization and is not the configuration's "
-                               f"namespace '{config.namespace}': applying it fails with namespaces \"{ns}\" not found; "
-                               "add a Namespace manifest (in this kustomization or one it depends on)"))
-        elif creator != obj.kustomization and creator not in ancestors.of(obj.kustomization):
-            out.append(Finding(WARNING, "NamespaceNotOrdered", obj.kustomization, obj.file, obj.kind, ns, obj.name,
-                               f"namespace '{ns}' is created by kustomization '{creator}', which "
-                               f"'{obj.kustomization}' does not depend on: its first apply can fail until "
-                               f"'{creator}' has run; add dependsOn: [{creator}] to '{obj.kustomization}'"))
-    return out
-
-
-def all_findings(build, config: CheckConfig) -> list:
-    severity_rank = {"error": 0, "warning": 1}
-    order = {k: i for i, k in enumerate(config.kustomizations)}
-    findings = [*build.findings, *verify_findings(build, config), *duplicate_findings(build),
-                *namespace_findings(build, config)]
-    return sorted(findings, key=lambda f: (severity_rank.get(f.severity, 2), order.get(f.kustomization, -1), f.file))
-
-
-# -- diff ---------------------------------------------------------------------------------------------------------
-
-def _flatten(value, prefix: str, out: dict) -> dict:
-    if isinstance(value, dict) and value:
-        for key, item in value.items():
-            _flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
-    elif isinstance(value, list) and value:
-        for index, item in enumerate(value):
-            _flatten(item, f"{prefix}[{index}]", out)
-    else:
-        out[prefix] = value
-    return out
-
-
-def field_changes(before, after) -> list[dict]:
-    """[{path, before, after}] of the fields that differ, in manifest order (None: absent on that side).
-    A Secret's values are never shown, only that they changed."""
-    old, new = _flatten(before.obj, "", {}), _flatten(after.obj, "", {})
-    out = []
-    if before.kustomization != after.kustomization:
-        out.append({"path": "(kustomization)", "before": before.kustomization, "after": after.kustomization})
-    hide = before.kind == "Secret"
-    for path in [*old, *(p for p in new if p not in old)]:
-        if path in old and path in new and old[path] == new[path]:
-            continue
-        was, now = old.get(path), new.get(path)
-        if hide and path.startswith(("data.", "stringData.")):
-            was, now = (REDACTED if path in old else None), (REDACTED if path in new else None)
-        out.append({"path": path, "before": was, "after": now})
-    return out
-
-
-def _ref(obj) -> dict:
-    return {"kustomization": obj.kustomization, "apiVersion": obj.entry["apiVersion"], "kind": obj.kind,
-            "namespace": obj.namespace, "name": obj.name, "file": obj.file}
-
-
-def diff_builds(old, new, config: CheckConfig) -> dict:
-    """Objects added, changed and removed from ``old`` to ``new`` as the cluster would see them: a kustomization
-    that fails to build in ``new`` is not applied, so its objects stay as they were."""
-    held = sorted(new.failed)
-    old_map = {o.key: o for o in old.objects if o.kustomization not in new.failed}
-    new_map = {o.key: o for o in new.objects if o.kustomization not in new.failed}
-    added = [_ref(o) for key, o in new_map.items() if key not in old_map]
-    removed, changed = [], []
-    for key, before in old_map.items():
-        after = new_map.get(key)
-        if after is None:
-            spec = config.kustomizations.get(before.kustomization)
-            prune = bool(spec and spec.prune)
-            removed.append({**_ref(before), "pruned": prune,
-                            "effect": (f"deleted from the cluster (kustomization '{before.kustomization}' has prune: "
-                                       "true)") if prune else
-                                      (f"left on the cluster, no longer managed (kustomization "
-                                       f"'{before.kustomization}' has prune: false)")})
-            continue
-        changes = field_changes(before, after)
-        if changes:
-            changed.append({**_ref(after), "fields": changes})
-    return {"added": added, "changed": changed, "removed": removed, "notApplied": held}
-
-
-# -- rendering ----------------------------------------------------------------------------------------------------
-
-def _table(headers: tuple[str, ...], rows: list[list[str]]) -> str:
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return "\n".join(lines)
-
-
-def _short(value) -> str:
-    text = "(absent)" if value is None else json.dumps(value) if not isinstance(value, str) else value
-    return text if len(text) <= _SHORT_VALUE else text[:_SHORT_VALUE - 3] + "..."
-
-
-def _short_fields(fields: list[dict]) -> str:
-    parts = [f"{c['path']}: {_short(c['before'])} -> {_short(c['after'])}" for c in fields[:_SHORT_DIFF_FIELDS]]
-    more = len(fields) - _SHORT_DIFF_FIELDS
-    return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
-
-
-@dataclass
-class Report:
-    directory: str
-    config: CheckConfig
-    build: object
-    findings: list
-    diff: dict | None = None
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
-
-    def kustomizations(self) -> list[dict]:
-        counts: dict[str, int] = {}
-        for obj in self.build.objects:
-            counts[obj.kustomization] = counts.get(obj.kustomization, 0) + 1
-        return [{"name": k, "path": s.path, "build": "generated" if k in self.build.generated else "kustomize",
-                 "objects": counts.get(k, 0), "status": "failed" if k in self.build.failed else "built"}
-                for k, s in self.config.kustomizations.items()]
-
-    def to_json(self) -> dict:
-        out = {"directory": self.directory, "result": "failed" if self.errors else "passed",
-               "errors": self.errors, "warnings": self.warnings, "configuration": describe(self.config),
-               "kustomizations": self.kustomizations(), "objects": [_ref(o) for o in self.build.objects],
-               "findings": [f.to_json() for f in self.findings]}
-        if self.diff is not None:
-            out["diff"] = self.diff
-        return out
-
-    def to_text(self) -> str:
-        name = f"'{self.config.name}'" if self.config.name else "(unnamed)"
-        head = (f"Checked {self.directory} against flux configuration {name} (namespace {self.config.namespace}, "
-                f"scope {self.config.scope}): {len(self.config.kustomizations)} kustomizations, "
-                f"{len(self.build.objects)} objects.")
-        parts = [head]
-        parts.append(_table(("KUSTOMIZATION", "PATH", "BUILD", "OBJECTS", "STATUS"),
-                            [[k["name"], k["path"], k["build"], str(k["objects"]), k["status"]]
-                             for k in self.kustomizations()]))
-        if self.build.objects:
-            parts.append(_table(("KUSTOMIZATION", "KIND", "NAMESPACE", "NAME", "FILE"),
-                                [[o.kustomization, o.kind, o.namespace, o.name, o.file] for o in self.build.objects]))
-        else:
-            parts.append("No objects.")
-        if self.diff is not None:
-            parts.append(self._diff_text())
-        if self.findings:
-            parts.append("Findings:\n" + _table(
-                ("SEVERITY", "CHECK", "KUSTOMIZATION", "OBJECT", "FILE", "MESSAGE"),
-                [[f.severity, f.check, f.kustomization, f.object, f.file, f.message] for f in self.findings]))
-        verdict = "FAILED" if self.errors else "passed"
-        parts.append(f"Result: {verdict}: {self.errors} error(s), {self.warnings} warning(s).")
-        return "\n\n".join(parts) + "\n"
-
-    def _diff_text(self) -> str:
-        diff = self.diff or {}
-        head = (f"Changes since {diff.get('from')} ({str(diff.get('commit'))[:12]}): {len(diff['added'])} added, "
-                f"{len(diff['changed'])} changed, {len(diff['removed'])} removed.")
-        rows = [["added", a["kustomization"], a["kind"], a["namespace"], a["name"], a["file"]] for a in diff["added"]]
-        rows += [["changed", c["kustomization"], c["kind"], c["namespace"], c["name"], _short_fields(c["fields"])]
-                 for c in diff["changed"]]
-        rows += [["removed", r["kustomization"], r["kind"], r["namespace"], r["name"], r["effect"]]
-                 for r in diff["removed"]]
-        text = head
-        if rows:
-            text += "\n" + _table(("CHANGE", "KUSTOMIZATION", "KIND", "NAMESPACE", "NAME", "DETAIL"), rows)
-        if diff["notApplied"]:
-            text += ("\nNot compared (they fail to build, so the cluster keeps what they applied before): "
-                     + ", ".join(diff["notApplied"]))
-        return text
-
-
 # -- command ------------------------------------------------------------------------------------------------------
 
 def check(directory: Path, config: CheckConfig, diff_from: str | None = None) -> Report:
     """Build and check ``directory`` (and ``diff_from``); raises UsageError for bad input."""
     from .check_repo_build import build_tree
+    from .check_repo_checks import all_findings
+    from .check_repo_report import Report, diff_builds
 
     with tempfile.TemporaryDirectory(prefix="k8sconfig-check-repo-") as scratch_dir:
         scratch = Path(scratch_dir)
