@@ -33,7 +33,7 @@ long-summary: >
   kustomization, and errors name the place in it, such as kustomizations.apps.dependsOn[0].
 examples:
   - name: Create the configuration of the GitOps tutorial (two kustomizations, apps depends on infra).
-    text: az k8s-configuration flux create -g flux-demo-rg -c flux-demo-arc -n cluster-config --namespace cluster-config -t connectedClusters --scope cluster -u https://github.com/Azure/gitops-flux2-kustomize-helm-mt --branch main --kustomization name=infra path=./infrastructure prune=true --kustomization name=apps path=./apps/staging prune=true dependsOn=["infra"]
+    text: az k8s-configuration flux create -g flux-demo-rg -c flux-demo-arc -n cluster-config --namespace cluster-config -t connectedClusters --scope cluster -u https://github.com/Azure/gitops-flux2-kustomize-helm-mt --branch main --kustomization name=infra path=./infrastructure prune=true --kustomization name=apps path=./apps/staging prune=true 'dependsOn=["infra"]'
   - name: Create a git configuration and wait until it is compliant on the cluster.
     text: az k8s-configuration flux create {CLUSTER} -n myconfig --scope cluster --namespace my-namespace --kind git --url https://github.com/Azure/arc-k8s-demo --branch main --kustomization name=my-kustomization --wait-for-compliance --compliance-timeout 15m
   - name: Read the kustomizations from a YAML or JSON file that maps each kustomization name to its settings.

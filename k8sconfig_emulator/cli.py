@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="registration of Microsoft.KubernetesConfiguration on first start")
     start.add_argument("--git-insteadof", action="append", default=[], metavar="PREFIX=LOCAL_DIR_OR_URL",
                        help="rewrite git URLs starting with PREFIX (repeatable; also $K8SCONFIG_EMULATOR_GIT_INSTEADOF)")
+    start.add_argument("--demo-repo", action="store_true",
+                       help="answer the tutorial's repository (https://github.com/Azure/gitops-flux2-kustomize-helm-mt)"
+                            " from the bundled demo repository, offline")
     start.add_argument("--git-repo", action="append", default=[], metavar="NAME=DIR",
                        help="serve the git repo DIR at /git/NAME (repeatable)")
     start.add_argument("--reconcile-interval", type=float, default=0.5, help="reconciler loop tick in seconds")
@@ -120,6 +123,7 @@ def _config(args: argparse.Namespace, data_dir) -> EmulatorConfig:
                          extension_install_delay=args.extension_install_delay, provider_state=args.provider_state,
                          git_insteadof=parse_insteadof(args.git_insteadof), git_repos=parse_git_repos(args.git_repo),
                          reconcile_interval=args.reconcile_interval, page_size=args.page_size,
+                         demo_repo=args.demo_repo,
                          retry_after=args.retry_after)
     check_numbers(cfg)
     return cfg
@@ -135,6 +139,10 @@ def cmd_start(args, data_dir, argv) -> int:
             child_argv += ["--data-dir", str(data_dir)]
         record = server.start_detached(child_argv, data_dir)
         print(f"k8sconfig-emulator running at {record['url']} (pid {record['pid']}, data dir {data_dir})")
+        if args.demo_repo:
+            from k8sconfig_emulator.demo_repo import note
+
+            print(note())
         return 0
     server.run(_config(args, data_dir))
     return 0

@@ -18,6 +18,7 @@ class EmulatorConfig:
     data_dir: Path
     port: int = 0
     preferred_port: int | None = None  # the previous start's port, used when port is 0 and it is free
+    demo_repo: bool = False            # --demo-repo: the tutorial's URL answered from the bundled repository
     operation_delay: float = 0.3
     extension_install_delay: float = 1.0
     provider_state: str = "Registered"

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from k8sconfig_emulator import azure_env, certs, datadir
+from k8sconfig_emulator import azure_env, certs, datadir, demo_repo
 from k8sconfig_emulator.config import EmulatorConfig
 
 log = logging.getLogger("k8sconfig_emulator")
@@ -83,6 +83,8 @@ def run(cfg: EmulatorConfig) -> None:
 
     _refuse_if_running(cfg.data_dir)
     prepare(cfg.data_dir)
+    if cfg.demo_repo:
+        _serve_demo_repo(cfg)
     sock = _bind_preferred(cfg)
     port = sock.getsockname()[1]
     (cfg.data_dir / LAST_PORT_FILE).write_text(f"{port}\n")
@@ -99,12 +101,23 @@ def run(cfg: EmulatorConfig) -> None:
         if server.started:
             record = datadir.write_runtime(cfg.data_dir, port, os.getpid())
             print(f"k8sconfig-emulator listening on {record['url']} (data dir {cfg.data_dir})", flush=True)
+            if cfg.demo_repo:
+                print(demo_repo.note(), flush=True)
 
     threading.Thread(target=announce, name="announce", daemon=True).start()
     try:
         server.run(sockets=[sock])
     finally:
         datadir.remove_runtime(cfg.data_dir, os.getpid())
+
+
+def _serve_demo_repo(cfg: EmulatorConfig) -> None:
+    """Rewrite the tutorial's URL to the bundled demo repository, after the user's own rules (which win)."""
+    try:
+        repo = demo_repo.prepare(cfg.data_dir)
+    except demo_repo.DemoRepoError as exc:
+        raise ServerError(str(exc)) from None
+    cfg.git_insteadof = [*cfg.git_insteadof, *demo_repo.insteadof_rules(repo)]
 
 
 def ssl_context(data_dir: Path) -> ssl.SSLContext:
