@@ -15,7 +15,7 @@ from azure.cli.core.azclierror import InvalidArgumentValueError
 
 from azext_k8s_configuration.cluster_ref import ClusterRef
 from azext_k8s_configuration.durations import format_go
-from azext_k8s_configuration.redaction import mask_source_urls
+from azext_k8s_configuration.redaction import SECRET_FIELD_PATHS, mask_source_urls
 
 FORMATS = ("flux-yaml", "arm", "bicep")
 FLUX_API_VERSION = "2025-04-01"
@@ -26,13 +26,9 @@ _CLUSTER_API_VERSIONS = {"managedclusters": "2021-10-01", "connectedclusters": "
                          "provisionedclusters": "2022-05-01-preview", "appliances": "2021-10-31-preview"}
 _READ_ONLY = ("statuses", "repositoryPublicKey", "sourceSyncedCommitId", "sourceUpdatedAt", "statusUpdatedAt",
               "complianceState", "provisioningState", "errorMessage")
-# Secret fields that are plain properties of a source (everything in configurationProtectedSettings is too).
-_SECRET_PATHS = (("azureBlob", "accountKey"), ("azureBlob", "sasToken"),
-                 ("azureBlob", "servicePrincipal", "clientSecret"),
-                 ("azureBlob", "servicePrincipal", "clientCertificate"),
-                 ("azureBlob", "servicePrincipal", "clientCertificatePassword"),
-                 ("ociRepository", "tlsConfig", "clientCertificate"), ("ociRepository", "tlsConfig", "privateKey"),
-                 ("ociRepository", "tlsConfig", "caCertificate"))
+# Secret fields that are plain properties of a source (everything in configurationProtectedSettings is too):
+# the list redaction.py keeps for the whole extension.
+_SECRET_PATHS = tuple(path for path in SECRET_FIELD_PATHS if "*" not in path)
 _SOURCE_KEYS = {"GitRepository": "gitRepository", "Bucket": "bucket", "AzureBlob": "azureBlob",
                 "OCIRepository": "ociRepository"}
 

@@ -10,7 +10,8 @@ Each input has an encoding mode (data in SECRET_INPUTS):
             secrets, which the API takes as plain (secret) properties.
 
 Giving both the literal and the file is a MutuallyExclusiveArgumentError; an unreadable, non-UTF-8 (for
-text modes) or empty file is an InvalidArgumentValueError naming the flag and the path.
+text modes) or empty file is an InvalidArgumentValueError naming the flag (and the path, except for an unreadable
+secret file: `--https-key-file @token.txt` reaches the extension as the token, since az expands @path itself).
 """
 from __future__ import annotations
 
@@ -47,6 +48,14 @@ def read_file_bytes(path: str, file_flag: str) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as err:
+        if file_flag in _FILE_FLAGS:
+            # az replaces an `@path` argument with the file's content, so `--https-key-file @token.txt` arrives
+            # here as the secret itself: never echo the value of a secret file option.
+            raise InvalidArgumentValueError(
+                f"Cannot read the file given to {file_flag}: {err.strerror or err} (the value is not shown, as it "
+                "may be a secret).",
+                f"Give {file_flag} the path itself, without a leading '@' (az replaces @path with the file's "
+                "content), and check that it exists and is readable.") from None
         raise InvalidArgumentValueError(
             f"Cannot read the file {path!r} given to {file_flag}: {err.strerror or err}.",
             "Check that the path exists and is readable.") from None

@@ -98,6 +98,19 @@ def test_config_file_as_path_and_as_at_file(emulator, cluster, tmp_path):
         assert body["properties"]["kustomizations"] == {"infra": {"path": "./infrastructure"}}
 
 
+def test_at_file_on_secret_options(emulator, cluster, tmp_path):
+    token_file = _write(tmp_path, "token.txt", TOKEN + "\n")
+    base = [*FLUX, "create", *cluster["args"], "-n", _name(), *GIT, "--https-user", "bot", "--dry-run"]
+    # `--https-key @file` is az's own: the option receives the file's content, which is sent base64-encoded
+    sent = emulator.az(*base, "--https-key", "@" + token_file).ok()
+    assert TOKEN not in sent.stdout + sent.stderr
+    assert sent.json["body"]["properties"]["configurationProtectedSettings"] == {"httpsKey": "<redacted>"}
+    # `--https-key-file @file` hands the token over as a path: refused without echoing it
+    refused = emulator.az(*base, "--https-key-file", "@" + token_file)
+    assert_clean_error(refused, 1, "--https-key-file", "without a leading '@'")
+    assert TOKEN not in refused.stdout + refused.stderr
+
+
 # ---- §4 --wait -------------------------------------------------------------------------------------------
 
 def test_kustomization_wait_false_sends_wait_false(emulator, cluster):
@@ -229,3 +242,17 @@ def test_graph_falls_back_to_ascii_on_a_cp1252_pipe(emulator, cluster):
     cp1252 = emulator.az(*command, env={"PYTHONIOENCODING": "cp1252"}).ok()
     assert "Traceback" not in cp1252.stderr
     assert cp1252.stdout.splitlines() == ["infra", "|-- apps", "`-- extra"]
+    # a text view by design (documented): --output does not turn it into JSON
+    assert emulator.az(*command, "-o", "json", env={"PYTHONIOENCODING": "utf-8"}).ok().stdout == utf8.stdout
+
+
+def test_export_prints_text_for_files_whatever_the_output_format(emulator, cluster):
+    name = _name()
+    emulator.az(*FLUX, "create", *cluster["args"], "-n", name, *GIT, "-k", "name=infra",
+                "path=./infrastructure").ok()
+    command = [*FLUX, "export", *cluster["args"], "-n", name, "--format", "flux-yaml"]
+    text = emulator.az(*command).ok().stdout
+    assert text.startswith("---\n") and "kind: GitRepository" in text and "kind: Kustomization" in text
+    assert emulator.az(*command, "-o", "json").ok().stdout == text
+    arm = json.loads(emulator.az(*FLUX, "export", *cluster["args"], "-n", name, "--format", "arm").ok().stdout)
+    assert "resources" in arm

@@ -21,11 +21,14 @@ def test_key_and_file_are_mutually_exclusive(tmp_path):
         resolve_secret(FluxArgs(https_key="a", https_key_file=str(path)), "https_key")
 
 
-def test_missing_file_names_flag_and_path(tmp_path):
-    missing = tmp_path / "nope.pem"
-    with pytest.raises(InvalidArgumentValueError) as err:
-        resolve_secret(FluxArgs(ssh_private_key_file=str(missing)), "ssh_private_key")
-    assert "--ssh-private-key-file" in str(err.value) and str(missing) in str(err.value)
+def test_missing_secret_file_names_the_flag_but_never_echoes_the_value(tmp_path):
+    # `--https-key-file @token.txt`: az has already replaced @token.txt with the token
+    for dest, value in (("ssh_private_key", str(tmp_path / "nope.pem")), ("https_key", "ghp_CANARYtoken0123")):
+        with pytest.raises(InvalidArgumentValueError) as err:
+            resolve_secret(FluxArgs(**{dest + "_file": value}), dest)
+        flag = "--" + dest.replace("_", "-") + "-file"
+        assert flag in str(err.value) and value not in str(err.value)
+        assert "without a leading '@'" in err.value.recommendations[0]
 
 
 def test_empty_file(tmp_path):
