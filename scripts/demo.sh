@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 WORK=$ROOT/.demo
 DATA=$WORK/emulator
-REPO=$WORK/gitops-flux2-kustomize-helm-mt
 TUTORIAL_URL=https://github.com/Azure/gitops-flux2-kustomize-helm-mt
 
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
@@ -18,16 +17,10 @@ trap stop_emulator EXIT
 rm -rf "$WORK"
 mkdir -p "$WORK"
 
-# Our own copy of the tutorial's repository shape, as a local git repository.
-cp -r examples/gitops-demo "$REPO"
-git -C "$REPO" init -q -b main
-git -C "$REPO" add -A
-git -C "$REPO" -c user.name=demo -c user.email=demo@example.invalid commit -q -m "GitOps demo content"
-
-# Azure, played by the emulator. The tutorial's GitHub URL is rewritten to the local repository,
-# the way git's url.<base>.insteadOf works, so the tutorial's exact command runs with no internet.
-k8sconfig-emulator start --port 0 --data-dir "$DATA" --detach \
-  --git-insteadof "$TUTORIAL_URL=$REPO"
+# Azure, played by the emulator. --demo-repo answers the tutorial's GitHub URL from the bundled copy of
+# examples/gitops-demo (our own content with the tutorial's shape), so the tutorial's exact commands run
+# with no internet.
+k8sconfig-emulator start --port 0 --data-dir "$DATA" --detach --demo-repo
 eval "$(k8sconfig-emulator env --data-dir "$DATA")"
 export AZURE_EXTENSION_DEV_SOURCES=$ROOT/.venv/extdev
 
@@ -45,7 +38,7 @@ run az k8s-configuration flux create -g flux-demo-rg -c flux-demo-arc -n cluster
 state=""
 for _ in $(seq 1 60); do
   state=$(az k8s-configuration flux show -g flux-demo-rg -c flux-demo-arc -n cluster-config \
-          -t connectedClusters --query properties.complianceState -o tsv 2>/dev/null || true)
+          -t connectedClusters --query complianceState -o tsv 2>/dev/null || true)
   [ "$state" = "Compliant" ] && break
   sleep 1
 done
