@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from azext_k8s_configuration.flux_args import FLAG_NAMES
 
 FLUX_DESTS = tuple(d for d in FLAG_NAMES if d not in (
-    "name", "kustomization_name", "path", "dependencies", "retry_interval", "prune", "force",
-    "disable_health_check", "substitute", "substitute_from"))
+    "name", "kustomization_name", "path", "dependencies", "retry_interval", "prune", "force", "wait",
+    "disable_health_check", "substitute", "substitute_from", "remove_post_build", "wait_for_compliance"))
 THREE_STATE = {"suspend", "wait_for_reconciliation", "bucket_insecure", "sp_client_cert_send_chain",
                "use_workload_identity", "oci_insecure"}
 MULTI_TOKEN = {"kustomization", "match_oidc_identity", "verification_config"}
@@ -27,7 +27,7 @@ GOOD: dict[str, list[str]] = {
             "git@github.com:o/r.git", "oci://ghcr.io/o/manifests", "https://s3.amazonaws.com", "http://minio:9000",
             "https://acct.blob.core.windows.net", "https://u:pw@host/r", "ftp://x", "not a url", ""],
     "timeout": DURATIONS, "sync_interval": DURATIONS, "reconciliation_wait_duration": DURATIONS,
-    "wait_timeout": DURATIONS,
+    "compliance_timeout": DURATIONS,
     "branch": ["main", "release/1.0", ""], "tag": ["v1.0.0", "latest"], "semver": [">=1.0.0", "~1.2", "not-semver"],
     "commit": ["0123456789abcdef0123456789abcdef01234567", "xyz"],
     "ssh_private_key": [B64, "not base64!", "AAAA"], "https_user": ["git", ""], "https_key": ["token", ""],
