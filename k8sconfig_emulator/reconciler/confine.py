@@ -13,6 +13,7 @@ from . import yamlsafe
 
 _KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _MAX_KUSTOMIZATION_BYTES = 4 * 1024 * 1024
+_MAX_RESOURCE_BYTES = 16 * 1024 * 1024
 _REMOTE_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://|[^/\s]+@[^/\s]+:|(github\.com|gitlab\.com|bitbucket\.org)/)")
 # keys whose values are lists of paths (or of inline documents, which are skipped)
 _PATH_LISTS = ("resources", "bases", "components", "crds", "patchesStrategicMerge", "transformers", "generators",
@@ -29,8 +30,8 @@ def _kustomization_file(directory: Path) -> Path | None:
     return next((directory / n for n in _KUSTOMIZATION_FILES if (directory / n).is_file()), None)
 
 
-def _references(doc: dict) -> list[str]:
-    """Every path or URL a kustomization document refers to."""
+def _yaml_references(doc: dict) -> list[str]:
+    """The paths of a kustomization document kustomize reads as YAML (resources, patches, ...)."""
     out: list[str] = []
     for key in _PATH_LISTS:
         for item in doc.get(key) or []:
@@ -40,6 +41,12 @@ def _references(doc: dict) -> list[str]:
         for item in doc.get(key) or []:
             if isinstance(item, dict) and isinstance(item.get("path"), str):
                 out.append(item["path"])
+    return out
+
+
+def _references(doc: dict) -> list[str]:
+    """Every path or URL a kustomization document refers to."""
+    out = _yaml_references(doc)
     for key in _GENERATORS:
         for gen in doc.get(key) or []:
             if not isinstance(gen, dict):
@@ -70,6 +77,18 @@ def _load(file: Path, shown: str) -> dict:
     return first if isinstance(first, dict) else {}
 
 
+def _check_yaml(file: Path, shown: str) -> None:
+    """kustomize expands YAML aliases while it builds: refuse alias bombs and oversize files before it runs."""
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(_MAX_RESOURCE_BYTES + 1)
+        yamlsafe.load_all_check(raw.decode("utf-8"), _MAX_RESOURCE_BYTES)
+    except yamlsafe.YamlLimitError as exc:
+        raise ConfineError(f"{shown}: {exc}") from exc
+    except (UnicodeDecodeError, OSError, yaml.YAMLError):
+        return  # kustomize reports it with its own words
+
+
 def check_tree(directory: Path, tree: Path) -> None:
     """Raise ConfineError when the kustomization in ``directory`` (or a local base) reaches outside ``tree``."""
     root = tree.resolve()
@@ -83,7 +102,9 @@ def check_tree(directory: Path, tree: Path) -> None:
         if file is None:
             continue
         shown = (current.relative_to(root) / file.name).as_posix()
-        for ref in _references(_load(file, shown)):
+        doc = _load(file, shown)
+        as_yaml = set(_yaml_references(doc))
+        for ref in _references(doc):
             if _REMOTE_RE.match(ref):
                 raise ConfineError(f"{shown}: '{ref}' is a remote reference; the emulated cluster has no network, "
                                    "keep bases and charts in the repository")
@@ -99,3 +120,5 @@ def check_tree(directory: Path, tree: Path) -> None:
                                    "files of its own repository")
             if target.is_dir():
                 pending.append(target)
+            elif ref in as_yaml and target.is_file():
+                _check_yaml(target, (current.relative_to(root) / ref).as_posix())

@@ -105,10 +105,10 @@ class _Run:
         deadline = Deadline(float(spec.get("timeoutInSeconds") or 600))
         try:
             directory = resolve_path(self.source.tree, str(spec.get("path") or ""))
-            generated = ensure_kustomization(directory, deadline)
+            generated = ensure_kustomization(directory, deadline, self.source.tree)
             output = build_generated(directory, generated, deadline) if generated is not None else None
             if output is None:
-                output = build(directory, self.source.tree, deadline.left())
+                output = build(directory, self.source.tree, deadline)
             postbuild = spec.get("postBuild")
             variables = resolve_variables(postbuild, self.inventory, self.namespace) if postbuild else None
             ctx = ApplyContext(self.name, self.namespace, self.props.get("scope") or "cluster",

@@ -98,23 +98,23 @@ def _inside(entry: Path, root: Path) -> bool:
         return False
 
 
-def _linked_dir(entry: Path, root: Path, visited: set[Path]) -> Path | None:
+def _linked_dir(entry: Path, root: Path, tree: Path, visited: set[Path]) -> Path | None:
     """Where a symbolic link to a directory leads, when it may be walked; raises BuildError for a loop."""
     shown = entry.relative_to(root).as_posix()
     try:
         target = entry.resolve(strict=True)
     except (OSError, RuntimeError) as exc:
         raise BuildError(f"symbolic link '{shown}' cannot be resolved (a link loop?)") from exc
-    if not target.is_relative_to(root.resolve()):
+    if not target.is_relative_to(tree.resolve()):
         raise BuildError(f"symbolic link '{shown}' leads out of the repository; links are never followed out of it")
     if entry.parent.resolve().is_relative_to(target):
-        where = target.relative_to(root.resolve()).as_posix()
+        where = target.relative_to(tree.resolve()).as_posix()
         raise BuildError(f"symbolic link '{shown}' points back to '{where}', which contains it: a loop; "
                          "remove the link")
     return None if target in visited else target
 
 
-def _resources(directory: Path, root: Path, deadline: Deadline | None = None,
+def _resources(directory: Path, root: Path, tree: Path, deadline: Deadline | None = None,
                visited: set[Path] | None = None) -> list[str]:
     visited = {directory.resolve()} if visited is None else visited
     out: list[str] = []
@@ -124,7 +124,7 @@ def _resources(directory: Path, root: Path, deadline: Deadline | None = None,
         if entry.name.startswith("."):
             continue
         if entry.is_symlink() and entry.is_dir():
-            target = _linked_dir(entry, root, visited)
+            target = _linked_dir(entry, root, tree, visited)
             if target is None:
                 continue  # already walked through another path
             visited.add(target)
@@ -134,19 +134,20 @@ def _resources(directory: Path, root: Path, deadline: Deadline | None = None,
             if _has_kustomization(entry):
                 out.append(entry.relative_to(root).as_posix())
             else:
-                out.extend(_resources(entry, root, deadline, visited))
-        elif entry.suffix in _MANIFEST_SUFFIXES and entry.is_file() and _inside(entry, root) and _is_manifest(entry, root):
+                out.extend(_resources(entry, root, tree, deadline, visited))
+        elif entry.suffix in _MANIFEST_SUFFIXES and entry.is_file() and _inside(entry, tree) and _is_manifest(entry, root):
             out.append(entry.relative_to(root).as_posix())
     return out
 
 
-def ensure_kustomization(directory: Path, deadline: Deadline | None = None) -> list[str] | None:
-    """Write a kustomization.yaml listing every manifest below ``directory`` when it has none.
+def ensure_kustomization(directory: Path, deadline: Deadline | None = None, tree: Path | None = None) -> list[str] | None:
+    """Write a kustomization.yaml listing every manifest below ``directory`` when it has none; symbolic links are
+    followed only inside ``tree`` (the repository, default ``directory``) and never in loops.
 
     Returns the resources it listed, or None when the directory had its own kustomization."""
     if _has_kustomization(directory):
         return None
-    resources = _resources(directory, directory, deadline)
+    resources = _resources(directory, directory, tree or directory, deadline)
     body = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": resources}
     (directory / "kustomization.yaml").write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
     return resources
@@ -196,7 +197,7 @@ def _clean_stderr(stderr: str, tree: Path) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def build(directory: Path, tree: Path, timeout: float) -> str:
+def build(directory: Path, tree: Path, deadline: Deadline | float) -> str:
     """Run the kustomize build of ``directory``, confined to ``tree``; raises BuildError with kustomize's message.
 
     Like Flux: nothing outside the repository is read (checked first, then kustomize's root-only load
@@ -210,11 +211,12 @@ def build(directory: Path, tree: Path, timeout: float) -> str:
     except confine.ConfineError as exc:
         raise BuildError(f"kustomize build failed: {exc}") from exc
     env = proc.isolated_env(tree.parent / "home")
+    deadline = deadline if isinstance(deadline, Deadline) else Deadline(deadline)
     try:
-        done = proc.run([*cmd, "--load-restrictor", "LoadRestrictionsRootOnly", str(directory)], env, timeout,
+        done = proc.run([*cmd, "--load-restrictor", "LoadRestrictionsRootOnly", str(directory)], env, deadline.left(),
                         MAX_BUILD_OUTPUT, cwd=tree)
     except proc.Timeout as exc:
-        raise BuildError(f"kustomize build failed: {exc}; the build was stopped") from exc
+        raise BuildError(f"kustomize build failed: timed out after {deadline.seconds:g}s; the build was stopped") from exc
     except proc.OutputTooLarge as exc:
         raise BuildError(f"kustomize build failed: {exc}") from exc
     except OSError as exc:

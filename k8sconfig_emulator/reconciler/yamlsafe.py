@@ -68,9 +68,14 @@ def load(text: str):
     return yaml.load(text, Loader=LOADER)
 
 
-def load_all(text: str, max_bytes: int) -> list:
-    """Every YAML document of a file of at most ``max_bytes``, bounded; raises YamlLimitError or yaml.YAMLError."""
+def load_all_check(text: str, max_bytes: int) -> None:
+    """Raise YamlLimitError when a file of YAML documents is too large or its aliases expand too far."""
     if len(text) > max_bytes:
         raise YamlLimitError(f"the file is larger than {max_bytes // (1024 * 1024)} MiB")
     check(text)
+
+
+def load_all(text: str, max_bytes: int) -> list:
+    """Every YAML document of a file of at most ``max_bytes``, bounded; raises YamlLimitError or yaml.YAMLError."""
+    load_all_check(text, max_bytes)
     return list(yaml.load_all(text, Loader=LOADER))
