@@ -53,7 +53,8 @@ def optional_module(name: str, required: tuple[str, ...]) -> ModuleType | None:
 
 def reconciler_settings(reconciler: ModuleType, cfg: EmulatorConfig):
     return reconciler.ReconcilerSettings(cache_dir=cfg.data_dir / "reconciler-cache",
-                                         git_insteadof=list(cfg.git_insteadof), git_repos=dict(cfg.git_repos))
+                                         git_insteadof=list(cfg.git_insteadof), git_repos=dict(cfg.git_repos),
+                                         helm_repos=dict(cfg.helm_repos))
 
 
 def build_services(cfg: EmulatorConfig, reconciler: ModuleType | None) -> Services:

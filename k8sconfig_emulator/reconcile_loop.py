@@ -6,7 +6,9 @@ import datetime as dt
 import json
 import logging
 import math
+import shutil
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from k8sconfig_emulator import extension_rules, lifecycle
 from k8sconfig_emulator.resource_schemas import FLUX_STATUS_FIELDS
@@ -17,11 +19,34 @@ log = logging.getLogger("k8sconfig_emulator")
 # A configuration whose stored document has not changed is asked `is_due` again only after this long, so a
 # tick costs one cheap read per configuration instead of parsing every document and state each time.
 RECHECK_SECONDS = 2.0
+# Configurations reconciled at the same time: a slow repository occupies one worker, not the whole cluster.
+WORKERS = 4
+# After an unexpected error the configuration is tried again after this long.
+ERROR_RETRY_SECONDS = 30
 
 
 def flux_extension(svc: Services, cluster_id: str) -> dict | None:
     collection = cluster_id + "/providers/Microsoft.KubernetesConfiguration/extensions"
     return next((e for e in svc.store.children(collection, "extension") if extension_rules.is_flux(e)), None)
+
+
+def _failure(config: dict, state: dict | None, exc: BaseException, now: dt.datetime) -> tuple[dict, dict]:
+    """Status and state for a reconcile that raised: Non-Compliant with the cause, retried later."""
+    from k8sconfig_emulator.reconciler.schedule import (
+        spec_hash,  # only used when the reconciler is there
+    )
+
+    props = config.get("properties") or {}
+    ts = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    message = f"the emulated cluster could not reconcile the configuration: {type(exc).__name__}: {exc}"[:2000]
+    status = {"complianceState": "Non-Compliant", "errorMessage": message, "statusUpdatedAt": ts,
+              "statuses": [{"name": config.get("name"), "namespace": props.get("namespace"),
+                            "kind": props.get("sourceKind") or "GitRepository", "complianceState": "Non-Compliant", "appliedBy": None,
+                            "statusConditions": [{"lastTransitionTime": ts, "message": message,
+                                                  "reason": "ReconciliationFailed", "status": "False",
+                                                  "type": "Ready"}]}]}
+    retry = (now + dt.timedelta(seconds=ERROR_RETRY_SECONDS)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return status, {**(state or {}), "specHash": spec_hash(props), "nextDueAt": retry, "failedAt": ts}
 
 
 class ReconcileLoop:
@@ -32,42 +57,79 @@ class ReconcileLoop:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="reconcile-loop", daemon=True)
         self._quiet: dict[str, tuple[str, float]] = {}   # id -> (document seen, nothing to do before this time)
+        self._running: set[str] = set()
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reconcile")
 
     def start(self) -> None:
         if self._svc.reconciler is not None:
+            self.clean_scratch()
             self._thread.start()
+
+    def clean_scratch(self) -> None:
+        """Work trees left behind by a crash (they are only used during a reconcile)."""
+        if self._settings is not None:
+            shutil.rmtree(self._settings.cache_dir / "tmp", ignore_errors=True)
 
     def stop(self) -> None:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=30)
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self.tick()
             self._stop.wait(self._interval)
 
-    def tick(self) -> None:
+    def tick(self, wait: bool = False) -> None:
+        """Hand every configuration with something to do to the worker pool (``wait``: until they finish)."""
         now_ts = self._svc.clock()
         rows = self._svc.store.texts_of_kind("flux")
-        for key in self._quiet.keys() - {key for key, _ in rows}:
-            del self._quiet[key]                      # deleted configurations
+        futures = []
+        with self._lock:
+            for key in self._quiet.keys() - {key for key, _ in rows}:
+                del self._quiet[key]                      # deleted configurations
         for key, text in rows:
             if self._stop.is_set():
                 return
-            seen = self._quiet.get(key)
-            if seen and seen[0] == text and now_ts < seen[1]:
-                continue
+            with self._lock:
+                seen = self._quiet.get(key)
+                if key in self._running or (seen and seen[0] == text and now_ts < seen[1]):
+                    continue
             config = json.loads(text)
             if config.get("properties", {}).get("provisioningState") != "Succeeded":
-                self._quiet[key] = (text, math.inf)   # its document changes when the operation finishes
+                with self._lock:
+                    self._quiet[key] = (text, math.inf)   # its document changes when the operation finishes
                 continue
+            with self._lock:
+                self._running.add(key)
+            futures.append(self._pool.submit(self._work, key, text, config))
+        if wait:
+            for future in futures:
+                future.result()
+
+    def _work(self, key: str, text: str, config: dict) -> None:
+        try:
             try:
                 written = self._reconcile_one(config)
-            except Exception:
+            except Exception as exc:  # any failure becomes the configuration's status
                 log.exception("reconciling %s failed", config.get("id"))
-                written = None
-            self._quiet[key] = (written or text, now_ts + RECHECK_SECONDS)
+                written = self._write_failure(config, exc)
+            with self._lock:
+                self._quiet[key] = (written or text, self._svc.clock() + RECHECK_SECONDS)
+        finally:
+            with self._lock:
+                self._running.discard(key)
+
+    def _write_failure(self, config: dict, exc: Exception) -> str | None:
+        now = dt.datetime.fromtimestamp(self._svc.clock(), dt.UTC)
+        try:
+            state, _ = self._svc.store.get_state(config["id"])
+            return self._write(config, *_failure(config, state, exc, now))
+        except Exception: # the store itself failed; the next tick tries again
+            log.exception("recording the failure of %s failed", config.get("id"))
+            return None
 
     def _reconcile_one(self, config: dict) -> str | None:
         """Reconcile when due; returns the document text written, if any."""
@@ -79,6 +141,10 @@ class ReconcileLoop:
             return None
         extension = flux_extension(self._svc, lifecycle.cluster_id_of(config["id"]))
         status, new_state = reconciler.reconcile(config, extension, state, now, self._settings)
+        return self._write(config, status, new_state)
+
+    def _write(self, config: dict, status: dict, new_state: dict) -> str | None:
+        store = self._svc.store
         with store.transaction():
             current = store.get(config["id"])
             if current is None or current["properties"].get("provisioningState") == "Deleting":
@@ -87,5 +153,5 @@ class ReconcileLoop:
                 if key in status:
                     current["properties"][key] = status[key]
             store.update_body(current["id"], current)
-            store.put_state(current["id"], new_state, now_ts)
+            store.put_state(current["id"], new_state, self._svc.clock())
         return json.dumps(current)

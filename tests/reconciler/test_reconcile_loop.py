@@ -1,0 +1,110 @@
+"""The reconcile loop: a bounded pool (a slow configuration does not starve the others), failures become the
+configuration's status, scratch trees of a crash are cleaned at start."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from k8sconfig_emulator.config import EmulatorConfig
+from k8sconfig_emulator.knobs import Knobs
+from k8sconfig_emulator.reconcile_loop import ReconcileLoop
+from k8sconfig_emulator.reconciler import ReconcilerSettings
+from k8sconfig_emulator.services import Services
+from k8sconfig_emulator.store import Store
+
+CLUSTER = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/c"
+
+
+def flux_id(name: str) -> str:
+    return f"{CLUSTER}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/{name}"
+
+
+class FakeReconciler:
+    """Reconciles once per configuration; 'boom' raises, 'slow' waits until released."""
+
+    def __init__(self):
+        self.release = threading.Event()
+        self.slow_started = threading.Event()
+
+    def is_due(self, config, state, now):
+        return state is None
+
+    def reconcile(self, config, extension, state, now, settings):
+        if config["name"] == "boom":
+            raise KeyError("kustomizations")
+        if config["name"] == "slow":
+            self.slow_started.set()
+            assert self.release.wait(60), "never released"
+        return {"complianceState": "Compliant", "errorMessage": "", "statuses": []}, {"done": True}
+
+
+@pytest.fixture
+def loop_env(tmp_path: Path):
+    store = Store(tmp_path / "emulator.db")
+    fake = FakeReconciler()
+    svc = Services(store=store, config=EmulatorConfig(data_dir=tmp_path), knobs=Knobs(), signing_key=b"k" * 32,
+                   identity_secret="i", admin_secret="a", reconciler=fake)  # type: ignore[arg-type]
+    settings = ReconcilerSettings(cache_dir=tmp_path / "cache")
+    loop = ReconcileLoop(svc, settings, 0.05)
+    yield SimpleNamespace(store=store, fake=fake, loop=loop, settings=settings)
+    fake.release.set()
+    loop.stop()
+
+
+def add(store: Store, name: str) -> None:
+    body = {"id": flux_id(name), "name": name, "type": "Microsoft.KubernetesConfiguration/fluxConfigurations",
+            "properties": {"provisioningState": "Succeeded", "complianceState": "Pending", "namespace": "ns"}}
+    store.put(flux_id(name), CLUSTER, "flux", body)
+
+
+def compliance(store: Store, name: str) -> str:
+    return store.get(flux_id(name))["properties"]["complianceState"]
+
+
+def wait_for(predicate, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not met"
+        time.sleep(0.02)
+
+
+def test_an_exception_becomes_the_configurations_non_compliant_status(loop_env) -> None:
+    add(loop_env.store, "boom")
+    add(loop_env.store, "fine")
+    loop_env.loop.tick(wait=True)
+    props = loop_env.store.get(flux_id("boom"))["properties"]
+    assert props["complianceState"] == "Non-Compliant"
+    assert "could not reconcile" in props["errorMessage"] and "KeyError" in props["errorMessage"]
+    assert props["statuses"][0]["statusConditions"][0]["reason"] == "ReconciliationFailed"
+    state, _ = loop_env.store.get_state(flux_id("boom"))
+    assert state["nextDueAt"] and state["specHash"]  # tried again later, not every tick
+    assert compliance(loop_env.store, "fine") == "Compliant"
+
+
+def test_a_slow_configuration_does_not_starve_the_others(loop_env) -> None:
+    add(loop_env.store, "slow")
+    loop_env.loop.tick()
+    assert loop_env.fake.slow_started.wait(60)
+    for i in range(6):
+        add(loop_env.store, f"quick-{i}")
+    wait_for(lambda: (loop_env.loop.tick() or True)
+             and all(compliance(loop_env.store, f"quick-{i}") == "Compliant" for i in range(6)))
+    assert compliance(loop_env.store, "slow") == "Pending"  # still running, and not started twice
+    loop_env.fake.release.set()
+    wait_for(lambda: compliance(loop_env.store, "slow") == "Compliant")
+
+
+def test_scratch_trees_left_by_a_crash_are_removed_at_start(loop_env) -> None:
+    leftover = loop_env.settings.cache_dir / "tmp" / "tmpabc123" / "src"
+    leftover.mkdir(parents=True)
+    (leftover / "big.yaml").write_text("x: 1\n")
+    mirror = loop_env.settings.cache_dir / "mirrors"
+    mirror.mkdir()
+    loop_env.loop.start()
+    assert not (loop_env.settings.cache_dir / "tmp").exists()
+    assert mirror.exists()  # git mirrors are a cache worth keeping
