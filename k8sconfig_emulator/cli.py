@@ -14,6 +14,7 @@ from k8sconfig_emulator.config import (
     EmulatorConfig,
     check_numbers,
     parse_git_repos,
+    parse_helm_repos,
     parse_insteadof,
 )
 
@@ -61,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
                             " from the bundled demo repository, offline")
     start.add_argument("--git-repo", action="append", default=[], metavar="NAME=DIR",
                        help="serve the git repo DIR at /git/NAME (repeatable)")
+    start.add_argument("--helm-repo", action="append", default=[], metavar="URL=DIR",
+                       help="answer the chart repository URL from DIR/index.yaml, so HelmRelease chart versions "
+                            "resolve for real (repeatable)")
     start.add_argument("--reconcile-interval", type=float, default=0.5, help="reconciler loop tick in seconds")
     start.add_argument("--page-size", type=int, default=100, help="items per page of list responses")
     start.add_argument("--retry-after", type=float, default=1.0, metavar="SECONDS",
@@ -122,6 +126,7 @@ def _config(args: argparse.Namespace, data_dir) -> EmulatorConfig:
                          operation_delay=args.operation_delay,
                          extension_install_delay=args.extension_install_delay, provider_state=args.provider_state,
                          git_insteadof=parse_insteadof(args.git_insteadof), git_repos=parse_git_repos(args.git_repo),
+                         helm_repos=parse_helm_repos(args.helm_repo),
                          reconcile_interval=args.reconcile_interval, page_size=args.page_size,
                          demo_repo=args.demo_repo,
                          retry_after=args.retry_after)

@@ -24,6 +24,7 @@ class EmulatorConfig:
     provider_state: str = "Registered"
     git_insteadof: list[tuple[str, str]] = field(default_factory=list)
     git_repos: dict[str, Path] = field(default_factory=dict)
+    helm_repos: dict[str, Path] = field(default_factory=dict)  # chart repository URL -> dir with index.yaml
     reconcile_interval: float = 0.5
     page_size: int = 100
     retry_after: float = 1.0          # poll hint on 201/202 answers and running operations (--retry-after)
@@ -60,6 +61,20 @@ def parse_git_repos(values: list[str]) -> dict[str, Path]:
         if not path.is_dir():
             raise ConfigError(f"--git-repo {name}: '{path}' is not a directory.")
         repos[name] = path
+    return repos
+
+
+def parse_helm_repos(values: list[str]) -> dict[str, Path]:
+    """--helm-repo URL=DIR: the chart repository URL answered from DIR/index.yaml (like --git-insteadof)."""
+    repos = {}
+    for entry in values or []:
+        url, directory = _pair(entry, "--helm-repo")
+        if not url.lower().startswith(("http://", "https://", "oci://")):
+            raise ConfigError(f"--helm-repo {url}: the chart repository URL must start with http://, https:// or oci://.")
+        path = Path(directory).expanduser().resolve()
+        if not (path / "index.yaml").is_file():
+            raise ConfigError(f"--helm-repo {url}: '{path}' has no index.yaml (run 'helm repo index' there).")
+        repos[url.rstrip("/")] = path
     return repos
 
 
