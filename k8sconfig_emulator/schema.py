@@ -257,7 +257,11 @@ def _scrub_url(match: re.Match) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
-def redact_for_log(value: Any, names: frozenset[str]) -> Any:
+# maps whose keys are names the user chose, not property names (a kustomization called "api-key" is no secret)
+_NAMED_ENTRIES = frozenset({"kustomizations"})
+
+
+def redact_for_log(value: Any, names: frozenset[str], keys_are_names: bool = False) -> Any:
     """Mask secrets for logging. A property named in ``names`` (any casing) or whose name looks secret keeps its
     keys if it is a map, every value becomes <redacted>; in every string, URLs lose their user:password@ and the
     values of secret-looking query parameters (SAS signatures, tokens)."""
@@ -265,10 +269,10 @@ def redact_for_log(value: Any, names: frozenset[str]) -> Any:
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            if isinstance(key, str) and item is not None and _looks_secret(key, folded):
+            if isinstance(key, str) and item is not None and not keys_are_names and _looks_secret(key, folded):
                 out[key] = {k: REDACTED for k in item} if isinstance(item, dict) else REDACTED
             else:
-                out[key] = redact_for_log(item, names)
+                out[key] = redact_for_log(item, names, isinstance(key, str) and key.lower() in _NAMED_ENTRIES)
         return out
     if isinstance(value, list):
         return [redact_for_log(v, names) for v in value]

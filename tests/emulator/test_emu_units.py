@@ -51,6 +51,9 @@ def test_log_redaction_ignores_casing_and_scrubs_urls():
     assert "sv=2024" in logged["azureBlob"]["url"] and "se=x" in logged["azureBlob"]["url"]
     assert schema.redact_for_log({"$skipToken": "5", "api-version": "1"}, SECRET_NAMES) == \
         {"$skipToken": "5", "api-version": "1"}
+    named = {"properties": {"kustomizations": {"api-key": {"path": "./k", "Password": "P5"}}}}
+    assert schema.redact_for_log(named, SECRET_NAMES) == \
+        {"properties": {"kustomizations": {"api-key": {"path": "./k", "Password": schema.REDACTED}}}}
 
 
 @pytest.mark.parametrize("value", [0, -5, 1e20, 10**30, 9223372037])
