@@ -1,10 +1,12 @@
 """The built wheel installs with `az extension add --source` into a fresh extension dir, is small, and runs."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
+from azure.cli.core import __version__ as TESTED_CLI_VERSION
 from e2e_support import BIN, REPO
 
 SDKS = ["azure-mgmt-kubernetesconfiguration-fluxconfigurations==1.0.0",
@@ -42,7 +44,13 @@ def test_wheel_installs_with_az_extension_add(tmp_path):
     assert added.returncode == 0, added.stderr
     listed = az("extension", "show", "--name", "k8s-configuration", "-o", "json")
     assert listed.returncode == 0, listed.stderr
-    assert '"version": "3.0.0"' in listed.stdout and '"extensionType": "whl"' in listed.stdout
+    shown = json.loads(listed.stdout)
+    assert shown["version"] == "3.0.0" and shown["extensionType"] == "whl"
+    meta = shown["metadata"]
+    # The oldest az it claims to work with is the one this suite runs.
+    assert meta["azext.minCliCoreVersion"] == TESTED_CLI_VERSION
+    assert meta["author"] and meta["summary"].startswith("az k8s-configuration flux:")
+    assert f"Programming Language :: Python :: 3.{sys.version_info.minor}" in meta["classifiers"]
     installed = ext_dir / "k8s-configuration"
     content, blocks = _sizes(installed)
     print(f"installed extension: {content / 2**20:.1f} MiB of files, {blocks / 2**20:.1f} MiB on disk")
