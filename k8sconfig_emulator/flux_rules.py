@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 
 from k8sconfig_emulator import errors
-from k8sconfig_emulator.resource_schemas import SOURCE_FIELDS
+from k8sconfig_emulator.resource_schemas import MAX_FLUX_SECONDS, SOURCE_FIELDS
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 _LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _DURATION = re.compile(r"^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 MAX_NAME = 63
+MAX_DURATION_CHARS = 64    # enough for any duration Flux can hold; longer digit runs are not parsed at all
 MAX_COMBINED = 62          # "<config>-<kustomization>" must fit in a 63-character object name
 SCOPES = ("cluster", "namespace")
 
@@ -120,10 +121,17 @@ def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 
 def check_wait_duration(props: dict) -> None:
     value = props.get("reconciliationWaitDuration")
-    if value is not None and not _DURATION.match(value):
+    if value is None:
+        return
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    if len(value) > MAX_DURATION_CHARS or not _DURATION.match(value):
         raise errors.validation_failed(
-            f"properties.reconciliationWaitDuration '{value}' is not an ISO-8601 duration such as PT30M or PT1H.",
+            f"properties.reconciliationWaitDuration '{shown}' is not an ISO-8601 duration such as PT30M or PT1H.",
             target="properties.reconciliationWaitDuration")
+    if duration_seconds(value, 0) > MAX_FLUX_SECONDS:
+        raise errors.validation_failed(
+            f"properties.reconciliationWaitDuration '{shown}' is longer than {MAX_FLUX_SECONDS} seconds, the most a "
+            "Flux duration holds.", target="properties.reconciliationWaitDuration")
 
 
 def duration_seconds(value: str | None, default: float) -> float:

@@ -44,7 +44,7 @@ def test_put_on_a_cluster_without_the_flux_extension_is_refused(emulator):
     assert emulator.call("PUT", _config(cluster), flux_body()).status_code == 201
 
 
-def test_extension_still_installing_or_failed_is_refused(fresh_emulator):
+def test_extension_still_installing_is_refused(fresh_emulator):
     emulator = fresh_emulator("--extension-install-delay", "60", "--operation-delay", "0.1")
     cluster = emulator.new_cluster(flux=False)
     installing = emulator.call("PUT", f"{cluster}/{KC}/extensions/gitops",
@@ -114,6 +114,15 @@ def test_out_of_range_seconds_are_400_and_nothing_is_written(emulator, where, va
     error = _error(emulator.call("PUT", _config(cluster), body), 400, "ValidationFailed")
     assert error["target"] == "properties." + ".".join(where)
     assert "between 1 and 9223372036" in error["message"]
+    _nothing_stored(emulator, cluster)
+
+
+@pytest.mark.parametrize("duration", ["P" + "9" * 5000 + "D", "P99999999999D", "PT" + "1" * 60 + "S"])
+def test_absurd_wait_durations_are_400(emulator, duration):
+    cluster = emulator.new_cluster()
+    body = flux_body(waitForReconciliation=True, reconciliationWaitDuration=duration)
+    error = _error(emulator.call("PUT", _config(cluster), body), 400, "ValidationFailed")
+    assert error["target"] == "properties.reconciliationWaitDuration" and len(error["message"]) < 300
     _nothing_stored(emulator, cluster)
 
 
