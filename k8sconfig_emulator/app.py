@@ -106,7 +106,7 @@ def git_auth(svc: Services):
 
 async def _read_body(request: Request) -> tuple[bytes, bool]:
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > MAX_BODY_BYTES):
         return b"", True
     chunks, size = [], 0
     async for chunk in request.stream():

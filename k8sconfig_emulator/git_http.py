@@ -60,7 +60,7 @@ class BodyError(Exception):
 
 async def _bounded_body(request: Request) -> bytes:
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+    if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > MAX_REQUEST_BYTES):
         raise BodyError(413, f"request body larger than {MAX_REQUEST_BYTES} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -8,12 +8,15 @@ from urllib.parse import urlencode
 from k8sconfig_emulator import errors
 from k8sconfig_emulator.context import Ctx, Reply
 
+MAX_SKIP_DIGITS = 12   # an offset SQLite can take; longer digit runs are not parsed
+
 
 def paged(ctx: Ctx, fetch: Callable[[int, int], list[dict]], page_size: int) -> Reply:
     """One page of a collection; `fetch(offset, limit)` reads only that slice (plus one item to see if more follow)."""
     token = next((v for k, v in ctx.query.items() if k.lower() == "$skiptoken"), "0")
-    if not token.isdigit():
-        raise errors.invalid_content(f"The $skipToken '{token}' is not valid; use the nextLink as given.")
+    if not (token.isascii() and token.isdigit() and len(token) <= MAX_SKIP_DIGITS):
+        shown = token if len(token) <= 40 else token[:40] + "..."
+        raise errors.invalid_content(f"The $skipToken '{shown}' is not valid; use the nextLink as given.")
     start = int(token)
     items = fetch(start, page_size + 1)
     body: dict = {"value": items[:page_size]}

@@ -229,3 +229,10 @@ def test_default_retry_after_is_one_second_and_bad_values_are_refused(tmp_path):
                                  str(tmp_path / "bad"), "--retry-after", bad], capture_output=True, text=True,
                                 timeout=60, check=False)
         assert result.returncode == 1 and "--retry-after" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("token", ["9" * 5000, "99999999999999999999999", "\u00b2", "-1"])
+def test_absurd_skip_tokens_are_400(emulator, token):
+    cluster = emulator.new_cluster(flux=False)
+    response = emulator.call("GET", f"{cluster}/{KC}/fluxConfigurations", params={"$skipToken": token})
+    assert "not valid" in _error(response, 400, "InvalidRequestContent")["message"]
