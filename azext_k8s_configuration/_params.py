@@ -201,7 +201,8 @@ def _command_specific_arguments(loader):
         c.argument("timeout", help="How long to wait before failing. " + DURATION)
     with loader.argument_context("k8s-configuration flux check") as c:
         c.argument("fix", options_list=["--fix"], action="store_true",
-                   help="Fix what can be fixed (provider registration, flux extension install).")
+                   help="Fix what can be fixed: register the provider, install the microsoft.flux "
+                        "extension or wait for one still installing.")
     with loader.argument_context("k8s-configuration flux deployed-object show") as c:
         c.argument("object_name", help="Name of the object on the cluster.")
         c.argument("object_namespace", help="Namespace of the object on the cluster.")
