@@ -47,7 +47,8 @@ def add_parser(commands) -> None:
                     "build failures, unresolved HelmRelease sources, values and dependencies, objects applied twice, "
                     "missing namespaces, invalid manifests and dependsOn problems. Exit code 0: clean (warnings "
                     "allowed); 1: a check failed; 2: bad usage.")
-    parser.add_argument("directory", metavar="DIR", help="the repository checkout (its root is the source root)")
+    parser.add_argument("directory", metavar="DIR", help="the checkout (or the directory of it that Flux sees as the "
+                                                         "source root): kustomization paths are relative to it")
     parser.add_argument("--config-file", required=True, metavar="FILE",
                         help="the flux configuration: a --config-file of 'az k8s-configuration flux create', or the "
                              "output of 'az k8s-configuration flux show -o json'")
