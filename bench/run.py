@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     notes = machine_notes()
     sections = run_all(names, args.quick)
-    args.output.write_text(render(sections, notes, time.monotonic() - started, args.quick), encoding="utf-8")
+    previous = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    args.output.write_text(render(sections, notes, time.monotonic() - started, args.quick, previous),
+                           encoding="utf-8")
     print(f"bench: wrote {args.output}", file=sys.stderr)
     failed = [p for s in sections for p in s.problems if p.startswith("figure '")]
     return 1 if failed else 0
