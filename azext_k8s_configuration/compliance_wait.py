@@ -17,7 +17,6 @@ from azure.cli.core.azclierror import DeploymentError, ResourceNotFoundError
 
 COMPLIANT = "Compliant"
 NON_COMPLIANT = "Non-Compliant"
-SUSPENDED = "Suspended"
 _TERMINAL_PROVISIONING = {"Succeeded", "Failed", "Canceled"}
 # Flux reports a kustomization that waits for another one as Ready=False; that is progress, not failure.
 _WAITING_REASONS = {"DependencyNotReady"}
@@ -172,7 +171,9 @@ def _check_configuration(config: dict) -> None:
             f"Provisioning of flux configuration '{name}' ended in state '{props.get('provisioningState')}': "
             f"{props.get('errorMessage') or 'no error message reported'}",
             "Run 'az k8s-configuration flux show' for details, correct the configuration and update it again.")
-    if props.get("suspend") or props.get("complianceState") == SUSPENDED:
+    # `suspend` is what the user asked for; a "Suspended" complianceState with suspend false was reported
+    # before a resume (possibly in the same second, so no timestamp can tell), not a reason to stop waiting.
+    if props.get("suspend"):
         raise ConfigurationSuspendedError(
             f"Flux configuration '{name}' is suspended, so it will not become {COMPLIANT}.",
             "Resume it with 'az k8s-configuration flux update ... --suspend false', then wait again.")

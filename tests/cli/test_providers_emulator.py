@@ -30,11 +30,11 @@ def _create(emu, cluster, name="cfg", *extra):
 def test_create_installs_extension_once_and_returns_plain_json(emu, arc):
     mark = emu.log_mark()
     created = _create(emu, arc).ok().json
-    props = created["properties"]
-    assert created["name"] == "cfg" and created["resourceGroup"] == arc["group"]
+    props = created  # the reference's shape: properties at the top level
+    assert created["name"] == "cfg" and created["resourceGroup"] == arc["group"] and "properties" not in created
     assert props["provisioningState"] == "Succeeded"
     assert props["kustomizations"]["apps"]["dependsOn"] == ["infra"]
-    assert "configurationProtectedSettings" not in props
+    assert props["configurationProtectedSettings"] is None
     requests = emu.requests_since(mark)
     ext_calls = _kc_requests(requests, "extensions")
     assert ext_calls[:2] == [("GET", "extensions"), ("PUT", "flux")]
@@ -54,7 +54,7 @@ def test_update_is_one_get_and_one_patch(emu, arc):
     _create(emu, arc).ok()
     mark = emu.log_mark()
     updated = emu.az("k8s-configuration", "flux", "update", *arc["args"], "-n", "cfg", "--suspend").ok().json
-    assert updated["properties"]["suspend"] is True
+    assert updated["suspend"] is True
     calls = _kc_requests(emu.requests_since(mark), "fluxConfigurations")
     assert calls[:2] == [("GET", "cfg"), ("PATCH", "cfg")]
     assert ("PUT", "cfg") not in calls
@@ -162,8 +162,8 @@ def test_aks_cluster_type(emu, cluster_type):
 
 
 def test_wait_dry_run_no_wait_and_check(emu, arc):
-    waited = _create(emu, arc, "cfg", "--wait", "--wait-timeout", "2m").ok()
-    assert waited.json["properties"]["complianceState"] == "Compliant"
+    waited = _create(emu, arc, "cfg", "--wait-for-compliance", "--compliance-timeout", "2m").ok()
+    assert waited.json["complianceState"] == "Compliant"
     assert "Kustomization/" in waited.stderr or "GitRepository/" in waited.stderr  # live progress lines
     mark = emu.log_mark()
     dry = emu.az("k8s-configuration", "flux", "update", *arc["args"], "-n", "cfg", "--interval", "5m",

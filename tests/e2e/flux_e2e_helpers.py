@@ -90,7 +90,9 @@ def assert_clean_error(result, code: int, *fragments: str) -> None:
 
 
 def props(config: dict) -> dict:
-    return config["properties"]
+    """A configuration as az prints it: the reference's shape, properties at the top level."""
+    assert "properties" not in config, "az output must not nest properties"
+    return config
 
 
 def statuses_by_kind(config: dict) -> dict[str, set[str]]:

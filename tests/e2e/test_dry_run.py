@@ -74,5 +74,5 @@ def test_dry_run_of_changes_to_an_existing_configuration_writes_nothing(emulator
     assert arm_writes(calls) == []
     assert HTTPS_KEY not in emulator.log_path.read_text()
     config = emulator.az(*FLUX, "show", *cluster["args"], "-n", "dry").ok().json
-    assert set(config["properties"]["kustomizations"]) == {"infra"}
-    assert config["properties"]["gitRepository"].get("httpsUser") is None
+    assert set(config["kustomizations"]) == {"infra"}
+    assert config["gitRepository"].get("httpsUser") is None

@@ -43,7 +43,7 @@ def test_legacy_commands_and_preflight_check(emulator, cluster):
     listed = emulator.az(*LEGACY, "list", *cluster["args"]).ok()
     _assert_deprecated(listed, "list")
     (config,) = listed.json
-    assert config["name"] == SCC and config["properties"]["repositoryUrl"].endswith("/flux-v1-config")
+    assert config["name"] == SCC and config["repositoryUrl"].endswith("/flux-v1-config")
 
     table = emulator.az(*LEGACY, "list", *cluster["args"], "-o", "table").ok().stdout
     assert "RepositoryUrl" in table.splitlines()[0] and SCC in table

@@ -20,16 +20,16 @@ def _show(emulator, cluster, name="cluster-config"):
 
 def _compliant(emulator, cluster):
     cfg = _show(emulator, cluster)
-    return cfg if cfg["properties"]["complianceState"] == "Compliant" else None
+    return cfg if cfg["complianceState"] == "Compliant" else None
 
 
 def test_tutorial_create_show_list_delete(emulator, cluster):
     mark = emulator.log_mark()
     created = _create(emulator, cluster).ok().json
-    assert created["properties"]["provisioningState"] == "Succeeded"
-    assert created["properties"]["sourceKind"] == "GitRepository"
-    assert created["properties"]["gitRepository"]["repositoryRef"]["branch"] == "main"
-    assert created["properties"]["kustomizations"]["apps"]["dependsOn"] == ["infra"]
+    assert created["provisioningState"] == "Succeeded" and created["resourceGroup"] == cluster["group"]
+    assert created["sourceKind"] == "GitRepository"
+    assert created["gitRepository"]["repositoryRef"]["branch"] == "main"
+    assert created["kustomizations"]["apps"]["dependsOn"] == ["infra"]
 
     # What went over the wire: the extension was installed first, then one PUT whose body matches the spec.
     calls = emulator.requests_since(mark)
@@ -44,7 +44,7 @@ def test_tutorial_create_show_list_delete(emulator, cluster):
 
     cfg = wait_until(lambda: _compliant(emulator, cluster), timeout=60)
     sha = _git(emulator.demo_repo, "rev-parse", "HEAD")
-    assert cfg["properties"]["sourceSyncedCommitId"] == f"main@sha1:{sha}"
+    assert cfg["sourceSyncedCommitId"] == f"main@sha1:{sha}"
 
     kustomizations = emulator.az(*FLUX, "kustomization", "list", *cluster["args"], "-n", "cluster-config").ok().json
     assert set(kustomizations) == {"infra", "apps"}

@@ -107,7 +107,7 @@ def test_playback(scenario, tmp_path, request):
         if scenario == "tutorial" and args[2] in ("show", "create"):
             out = json.loads(result.stdout)
             assert out["name"] == "cluster-config"
-            assert out["properties"]["kustomizations"]["apps"]["dependsOn"] == ["infra"]
+            assert out["kustomizations"]["apps"]["dependsOn"] == ["infra"]
 
 
 def test_recordings_hold_no_local_hosts_or_tokens():

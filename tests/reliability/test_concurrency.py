@@ -38,7 +38,7 @@ def test_parallel_kustomization_creates_all_land(emulator, configured):
         _clean(result)
     failed = [r.argv[r.argv.index("-k") + 1] for r in results if r.returncode != 0]
     assert not failed, f"kustomization creates failed: {failed}\n{results[0].stderr[-1500:]}"
-    shown = emulator.az(*FLUX, "show", *cl, "-n", "cfg").ok().json["properties"]
+    shown = emulator.az(*FLUX, "show", *cl, "-n", "cfg").ok().json
     assert set(shown["kustomizations"]) == {"infra", *names}
     assert all(shown["kustomizations"][n]["path"] == f"./apps/{n}" for n in names)
     assert shown["provisioningState"] == "Succeeded"
@@ -57,7 +57,7 @@ def test_parallel_creates_of_one_name_stay_consistent(emulator, cluster):
     listing = emulator.az(*FLUX, "list", *cl).ok().json
     same = [c for c in listing if c["name"] == "same"]
     assert len(same) == 1  # one resource, never duplicated
-    final = emulator.az(*FLUX, "show", *cl, "-n", "same").ok().json["properties"]
+    final = emulator.az(*FLUX, "show", *cl, "-n", "same").ok().json
     assert final["provisioningState"] == "Succeeded"
     assert final["gitRepository"]["repositoryRef"]["branch"] in branches
     assert set(final["kustomizations"]) == {"kustomization-1"}

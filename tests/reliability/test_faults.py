@@ -53,7 +53,7 @@ def test_commands_survive_throttling_without_double_writes(private_emulator):
     extension = [p for p in writes if "/extensions/" in p]
     assert writes[config] == 4, writes          # create PUT + 3 PATCHes, each exactly once
     assert len(extension) == 1 and writes[extension[0]] == 1, writes
-    shown = az(*FLUX, "show", *cl, "-n", "cfg").ok().json["properties"]
+    shown = az(*FLUX, "show", *cl, "-n", "cfg").ok().json
     assert set(shown["kustomizations"]) == {"infra", "apps"}
     assert shown["kustomizations"]["apps"]["prune"] is True
     assert shown["gitRepository"]["syncIntervalInSeconds"] == 300
@@ -95,7 +95,7 @@ def test_sigkill_during_operations_loses_nothing(private_emulator, wait_until):
 
     def all_done():
         listing = emu.handle.az(*FLUX, "list", *cl).ok().json
-        states = {c["name"]: c["properties"]["provisioningState"] for c in listing}
+        states = {c["name"]: c["provisioningState"] for c in listing}
         return states if all(states.get(n) == "Succeeded" for n in names) else None
 
     states = wait_until(all_done, timeout=120, interval=0.5)
