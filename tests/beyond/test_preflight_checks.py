@@ -1,7 +1,6 @@
 """Preflight: rendering of results, and run_checks against fake ARM clients (no network)."""
 from __future__ import annotations
 
-import io
 from types import SimpleNamespace
 
 import pytest
@@ -9,7 +8,9 @@ from azure.cli.core.azclierror import DeploymentError
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from beyond_fakes import FakeClock
 
+from azext_k8s_configuration.graph_render import can_encode
 from azext_k8s_configuration.preflight_render import (
+    ASCII_MARKS,
     SYMBOLS,
     failed_checks,
     render,
@@ -23,7 +24,6 @@ from azext_k8s_configuration.providers.preflight import (
     PreflightClients,
     run_checks,
 )
-from azext_k8s_configuration.text_output import encodable
 
 ARC = SimpleNamespace(resource_group="rg1", cluster_rp="Microsoft.Kubernetes", cluster_type="connectedClusters",
                       cluster_name="arc-1")
@@ -58,12 +58,9 @@ def test_render_marks_and_fix_commands():
     assert render_line({"check": "c", "ok": False, "detail": "", "fix_command": None}) == "✗ c"
 
 
-def test_encodable_follows_the_stream_encoding():
-    cp1252 = io.TextIOWrapper(io.BytesIO(), encoding="cp1252")
-    utf8 = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
-    assert not encodable(cp1252, SYMBOLS) and encodable(utf8, SYMBOLS)
-    assert encodable(cp1252, "[ok] [FAIL]")
-    assert not encodable(SimpleNamespace(encoding=None), SYMBOLS)
+def test_marks_need_ascii_on_cp1252():
+    assert not can_encode(SYMBOLS, "cp1252") and can_encode(SYMBOLS, "utf-8")
+    assert can_encode("".join(ASCII_MARKS.values()), "ascii")
 
 
 class FakeArm:
