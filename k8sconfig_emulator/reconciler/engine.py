@@ -45,6 +45,8 @@ from .verify import Finding, manifest_of, verify_objects
 STATE_VERSION = 1
 # Objects one configuration may hold on the emulated cluster (its inventory is kept in the store).
 MAX_OBJECTS = 25_000
+# Bytes of ConfigMap/Secret data one configuration may keep (for postBuild substitution and valuesFrom checks).
+MAX_DATA_BYTES = 16 * 1024 * 1024
 NO_NETWORK = "the emulated cluster has no network"
 
 
@@ -114,10 +116,14 @@ class _Run:
             ctx = ApplyContext(self.name, self.namespace, self.props.get("scope") or "cluster",
                                source_kind(self.props), k, variables)
             applied = objects_from_build(output, ctx, self.inventory)
-            held = sum(1 for e in self.inventory if e.get("kustomization") != k) + len(applied)
-            if held > MAX_OBJECTS:
-                raise BuildError(f"the configuration would hold {held} objects; the emulated cluster keeps at most "
-                                 f"{MAX_OBJECTS} per configuration")
+            kept = [e for e in self.inventory if e.get("kustomization") != k] + applied
+            if len(kept) > MAX_OBJECTS:
+                raise BuildError(f"the configuration would hold {len(kept)} objects; the emulated cluster keeps at "
+                                 f"most {MAX_OBJECTS} per configuration")
+            data = sum(len(str(key)) + len(str(v)) for e in kept for key, v in (e.get("data") or {}).items())
+            if data > MAX_DATA_BYTES:
+                raise BuildError(f"the ConfigMaps and Secrets of the configuration hold {data} bytes of data; the "
+                                 f"emulated cluster keeps at most {MAX_DATA_BYTES // 2**20} MiB per configuration")
         except BuildError as exc:
             return self.result(k, NON_COMPLIANT, "BuildFailed", scrub(str(exc), self.secrets))
         except OSError as exc:

@@ -20,6 +20,7 @@ _KLOG_RE = re.compile(r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "[^"]*" err="(?P<err>.*
 
 MAX_MANIFEST_FILE_BYTES = 16 * 1024 * 1024
 MAX_BUILD_OUTPUT = 64 * 1024 * 1024
+MAX_GENERATED_RESOURCES = 25_000  # manifest files one generated kustomization may list
 _LOADER = yamlsafe.LOADER
 # kustomize's legacy output order: these kinds first, in this order; webhooks last; the rest in between
 _ORDER_FIRST = ("Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
@@ -137,6 +138,9 @@ def _resources(directory: Path, root: Path, tree: Path, deadline: Deadline | Non
                 out.extend(_resources(entry, root, tree, deadline, visited))
         elif entry.suffix in _MANIFEST_SUFFIXES and entry.is_file() and _inside(entry, tree) and _is_manifest(entry, root):
             out.append(entry.relative_to(root).as_posix())
+        if len(out) > MAX_GENERATED_RESOURCES:
+            raise BuildError(f"more than {MAX_GENERATED_RESOURCES} manifest files below '{root.name}'; the emulated "
+                             "cluster builds at most that many per kustomization")
     return out
 
 

@@ -217,3 +217,19 @@ def test_missing_helm_repository_makes_the_release_non_compliant(demo_repo, sett
     # the other releases are still verified and reported as far as the emulated cluster can tell
     nginx = ready(by_kind_name(status["statuses"])[("HelmRelease", "nginx")])
     assert nginx["status"] == "True" and "not downloaded or installed" in nginx["message"]
+
+
+def test_too_much_config_map_data_for_one_configuration(tmp_path, settings, monkeypatch) -> None:
+    monkeypatch.setattr("k8sconfig_emulator.reconciler.engine.MAX_DATA_BYTES", 1000)
+    big = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  k: " + "x" * 2000 + "\n"
+    repo = new_repo(tmp_path, {"app/big.yaml": big})
+    status, state = run(repo, settings, "./app")
+    assert "hold 2001 bytes of data" in failure(status)
+    assert len(json.dumps(state)) < 10_000
+
+
+def test_too_many_manifest_files_stop_the_listing_early(tmp_path, settings, monkeypatch) -> None:
+    monkeypatch.setattr("k8sconfig_emulator.reconciler.kustomize.MAX_GENERATED_RESOURCES", 3)
+    repo = new_repo(tmp_path, {f"many/sub/cm-{i}.yaml": CONFIGMAP.format(name=f"cm-{i}") for i in range(5)})
+    status, _ = run(repo, settings, "./many")
+    assert "more than 3 manifest files" in failure(status)
