@@ -75,11 +75,14 @@ def object_states(config: dict) -> list[ObjectState]:
 
 
 def _timestamp(value) -> datetime | None:
+    """An ARM timestamp ('2026-12-01T22:00:00.1234567Z'); isodate, because datetime.fromisoformat reads neither
+    'Z' nor 7 fractional digits before Python 3.11, and azure-cli still runs on 3.10."""
+    import isodate  # a dependency of the azure-mgmt SDKs this extension requires
     try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError:
+        parsed = isodate.parse_datetime(str(value))
+    except (ValueError, TypeError, AttributeError):  # isodate.ISO8601Error is a ValueError
         return None
-    # timezone.utc, not datetime.UTC: azure-cli still runs on Python 3.10, which lacks datetime.UTC
+    # timezone.utc, not datetime.UTC (3.11+)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)  # noqa: UP017
 
 

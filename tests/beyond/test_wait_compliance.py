@@ -221,3 +221,15 @@ def test_status_reported_in_the_same_second_as_the_change_is_not_stale():
     assert not statuses_are_stale(config("2026-05-01T12:00:03.900000Z", "2026-05-01T12:00:03.731Z"))
     assert statuses_are_stale(config("2026-05-01T12:00:02Z", "2026-05-01T12:00:03.731Z"))
     assert not statuses_are_stale(config(None, "2026-05-01T12:00:03.731Z"))
+
+
+def test_arm_timestamps_parse_the_same_on_every_supported_python():
+    # ARM writes 7 fractional digits and 'Z', which datetime.fromisoformat reads only from Python 3.11 on
+    from azext_k8s_configuration.compliance_wait import statuses_are_stale
+
+    def config(reported, changed):
+        return {"properties": {"statusUpdatedAt": reported}, "systemData": {"lastModifiedAt": changed}}
+
+    assert statuses_are_stale(config("2026-05-01T12:00:02Z", "2026-05-01T12:00:03.7310000Z"))
+    assert not statuses_are_stale(config("2026-05-01T12:00:04.1234567Z", "2026-05-01T12:00:03.7310000+00:00"))
+    assert not statuses_are_stale(config("not a time", "2026-05-01T12:00:03.7310000Z"))
