@@ -76,6 +76,9 @@ class ReconcileLoop:
         if self._thread.is_alive():
             self._thread.join(timeout=30)
         self._pool.shutdown(wait=False, cancel_futures=True)
+        stop_all = getattr(getattr(self._svc.reconciler, "proc", None), "stop_all", None)
+        if stop_all is not None:
+            stop_all()  # a worker inside a long git or kustomize run must not keep the process alive
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +42,10 @@ def askpass_script(cache_dir: Path) -> Path:
     path = cache_dir / "askpass.sh"
     if not path.exists() or path.read_text() != _ASKPASS:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(_ASKPASS)
+        fd, name = tempfile.mkstemp(dir=cache_dir, prefix=".askpass-")  # one per writer: reconciles run in parallel
+        with os.fdopen(fd, "w") as handle:
+            handle.write(_ASKPASS)
+        tmp = Path(name)
         tmp.chmod(0o700)
         tmp.replace(path)
     return path

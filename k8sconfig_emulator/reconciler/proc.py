@@ -15,6 +15,19 @@ from pathlib import Path
 _KEEP_ENV = ("PATH", "TMPDIR", "SYSTEMROOT")
 
 
+_ACTIVE: set[subprocess.Popen] = set()
+_ACTIVE_LOCK = threading.Lock()
+
+
+def stop_all() -> None:
+    """Kill every git/kustomize run still going (the emulator is stopping)."""
+    with _ACTIVE_LOCK:
+        running = list(_ACTIVE)
+    for proc in running:
+        if proc.poll() is None:
+            _kill(proc)
+
+
 class OutputTooLarge(Exception):
     """The command printed more than it was allowed to."""
 
@@ -79,6 +92,8 @@ def run(cmd: list[str], env: dict[str, str], timeout: float, max_output: int, cw
     Raises Timeout, OutputTooLarge or OSError (command not found)."""
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True)
+    with _ACTIVE_LOCK:
+        _ACTIVE.add(proc)
     out: list[bytes] = []
     err: list[bytes] = []
     overflow = threading.Event()
@@ -105,6 +120,8 @@ def run(cmd: list[str], env: dict[str, str], timeout: float, max_output: int, cw
             if stream is not None:
                 stream.close()
         proc.wait()
+        with _ACTIVE_LOCK:
+            _ACTIVE.discard(proc)
     if overflow.is_set():
         raise OutputTooLarge(f"the output is larger than {max_output // (1024 * 1024)} MiB")
     return Completed(proc.returncode, b"".join(out), b"".join(err))

@@ -233,3 +233,17 @@ def test_too_many_manifest_files_stop_the_listing_early(tmp_path, settings, monk
     repo = new_repo(tmp_path, {f"many/sub/cm-{i}.yaml": CONFIGMAP.format(name=f"cm-{i}") for i in range(5)})
     status, _ = run(repo, settings, "./many")
     assert "more than 3 manifest files" in failure(status)
+
+
+def test_stopping_the_emulator_kills_running_commands(tmp_path) -> None:
+    import threading
+
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(
+        proc.run(["sleep", "300"], proc.isolated_env(tmp_path / "h"), 600, 1024)))
+    worker.start()
+    while worker.is_alive() and not proc._ACTIVE:
+        worker.join(0.01)
+    proc.stop_all()
+    worker.join(60)
+    assert not worker.is_alive() and result[0].returncode != 0
