@@ -51,3 +51,14 @@ def test_create_that_installs_the_extension_makes_four_calls(emulator, cluster):
     calls, _ = _calls(emulator.requests_since(mark))
     assert calls == [("GET", "extensions"), ("PUT", "fluxConfigurations/second"),
                      ("GET", "fluxConfigurations/second")]
+
+
+def test_failed_extension_install_stops_create_before_the_configuration(emulator, cluster):
+    assert emulator.tool("faults", "--fail-next-extension-install").returncode == 0
+    mark = emulator.log_mark()
+    result = emulator.az(*FLUX, "create", *cluster["args"], "-n", "never", "-u", TUTORIAL_URL, "--branch", "main",
+                         "--kustomization", "name=infra", "path=./infrastructure")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "ERROR:" in result.stderr
+    calls, _ = _calls(emulator.requests_since(mark))
+    assert calls == [("GET", "extensions"), ("PUT", "extensions/flux")]  # nothing half-written
