@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--page-size", type=int, default=100, help="items per page of list responses")
     start.add_argument("--retry-after", type=float, default=1.0, metavar="SECONDS",
                        help="poll hint sent on 201/202 answers and running operations (default 1; under 1 s, 0 "
-                            "included, it is sent as Retry-After-ms so Azure SDK clients poll without delay)")
+                            "included, it is sent as Retry-After-ms, at least 100 ms, which Azure SDK clients honour)")
 
     stop = commands.add_parser("stop", help="stop a detached emulator")
     _add_data_dir(stop)

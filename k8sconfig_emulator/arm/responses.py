@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from k8sconfig_emulator import errors
 from k8sconfig_emulator.context import Ctx, Reply
 
+MIN_POLL_MS = 100
 MAX_SKIP_DIGITS = 12   # an offset SQLite can take; longer digit runs are not parsed
 
 
@@ -28,13 +29,12 @@ def paged(ctx: Ctx, fetch: Callable[[int, int], list[dict]], page_size: int) -> 
 
 def poll_hint(seconds: float) -> dict[str, str]:
     """When to poll again. Whole seconds go in Retry-After (the SDKs parse its initial value with int()); less
-    than a second, 0 included, goes in Retry-After-ms: azure-core reads that header, and takes a zero delay for
-    no hint at all (it would then wait its own 30 s polling interval), so 0 is sent as 1 ms."""
-    if seconds >= 1 and float(seconds).is_integer():
-        return {"Retry-After": str(int(seconds))}
+    than a second, 0 included, goes in Retry-After-ms, which azure-core also reads. It takes a zero delay for no
+    hint at all (and then waits its own 30 s), and a tiny one makes every waiting client spin, so the hint is at
+    least MIN_POLL_MS."""
     if seconds >= 1:
         return {"Retry-After": str(round(seconds))}
-    return {"Retry-After-ms": str(max(1, round(seconds * 1000)))}
+    return {"Retry-After-ms": str(max(MIN_POLL_MS, round(seconds * 1000)))}
 
 
 def operation_url(ctx: Ctx, resource_path: str, op_id: str, collection: str = "operations") -> str:

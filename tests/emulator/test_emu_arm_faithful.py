@@ -208,10 +208,10 @@ def test_retry_after_is_a_start_option(fresh_emulator):
     fast = fresh_emulator("--operation-delay", "60", "--extension-install-delay", "0", "--retry-after", "0")
     cluster = fast.new_cluster()
     created = fast.call("PUT", _config(cluster), flux_body())
-    # azure-core takes Retry-After: 0 for "no hint" and waits 30 s; a millisecond hint makes it poll at once
-    assert "Retry-After" not in created.headers and created.headers["Retry-After-ms"] == "1"
+    # azure-core takes Retry-After: 0 for "no hint" and waits 30 s; a 100 ms hint makes it poll soon, not spin
+    assert "Retry-After" not in created.headers and created.headers["Retry-After-ms"] == "100"
     status = fast.call("GET", created.headers["Azure-AsyncOperation"], api=None)
-    assert status.headers["Retry-After-ms"] == "1"
+    assert status.headers["Retry-After-ms"] == "100"
 
 
 def test_default_retry_after_is_one_second_and_bad_values_are_refused(tmp_path):
@@ -224,6 +224,7 @@ def test_default_retry_after_is_one_second_and_bad_values_are_refused(tmp_path):
     default = build_parser().parse_args(["start"]).retry_after
     assert poll_hint(default) == {"Retry-After": "1"}
     assert poll_hint(0.25) == {"Retry-After-ms": "250"} and poll_hint(2.4) == {"Retry-After": "2"}
+    assert poll_hint(0) == poll_hint(0.01) == {"Retry-After-ms": "100"}
     for bad in ("-1", "nan", "99999"):
         result = subprocess.run([sys.executable, "-m", "k8sconfig_emulator", "start", "--data-dir",
                                  str(tmp_path / "bad"), "--retry-after", bad], capture_output=True, text=True,
