@@ -73,4 +73,3 @@ class SourceControlConfigurations:
         pipeline_client = self._client._client  # pylint: disable=protected-access
         method = ARMPolling(POLLING_INTERVAL) if polling else NoPolling()
         return LROPoller(pipeline_client, initial, lambda _response: None, method)
-
