@@ -137,13 +137,17 @@ def _config(args: argparse.Namespace, data_dir) -> EmulatorConfig:
 def cmd_start(args, data_dir, argv) -> int:
     from k8sconfig_emulator import server
 
-    _config(args, data_dir)
+    cfg = _config(args, data_dir)
     if args.detach:
         child_argv = ["start", *(a for a in argv if a != "--detach")]
         if not args.data_dir:
             child_argv += ["--data-dir", str(data_dir)]
         record = server.start_detached(child_argv, data_dir)
         print(f"k8sconfig-emulator running at {record['url']} (pid {record['pid']}, data dir {data_dir})")
+        if cfg.preferred_port and record["port"] != cfg.preferred_port:
+            print(f"k8sconfig-emulator: warning: port {cfg.preferred_port} of the previous start was taken; az in "
+                  "shells pointed at the emulator before cannot reach it: run "
+                  "'eval \"$(k8sconfig-emulator env)\"' there again", file=sys.stderr)
         if args.demo_repo:
             from k8sconfig_emulator.demo_repo import note
 

@@ -132,9 +132,13 @@ def test_restart_takes_another_port_when_the_previous_one_is_taken(tmp_path):
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", first["port"]))
         holder.listen()
-        moved = start()
+        started = subprocess.run([*cli, "start", "--detach", "--data-dir", str(data)], env=env, check=True,
+                                 capture_output=True, text=True, timeout=120)
+        moved = json.loads((data / "emulator.json").read_text())
         try:
             assert moved["port"] != first["port"]
+            assert f"port {first['port']} of the previous start was taken" in started.stderr
+            assert 'eval "$(k8sconfig-emulator env)"' in started.stderr
             assert "previous start is taken" in (data / "emulator.log").read_text()
         finally:
             stop()
