@@ -5,11 +5,9 @@ benchmarks create is removed again, and the emulator only listens on 127.0.0.1.
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import platform
-import shlex
 import shutil
 import sqlite3
 import statistics
@@ -18,10 +16,11 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
+
+from k8sconfig_emulator.testing import EmulatorProcess
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -116,67 +115,18 @@ def make_git_repo(dest: Path, source: Path | None = DEMO) -> Path:
 
 
 # -- emulator ---------------------------------------------------------------------------------------
-def _parse_exports(text: str) -> dict[str, str]:
-    env = {}
-    for line in text.splitlines():
-        parts = shlex.split(line)
-        if len(parts) == 2 and parts[0] == "export" and "=" in parts[1]:
-            key, _, value = parts[1].partition("=")
-            env[key] = value
-    return env
+class Emulator(EmulatorProcess):
+    """An emulator process (the one harness, k8sconfig_emulator.testing) with its own data dir under
+    `workdir`, a git repository the tutorial URL is rewritten to, and the real `az` pointed at it.
 
-
-class Emulator:
-    """A detached k8sconfig-emulator with its own data dir, git repo and az environment."""
+    Unlike the tests, benchmarks keep the emulator's default delays unless `extra_args` set them."""
 
     def __init__(self, workdir: Path, *extra_args: str):
         self.workdir = workdir
-        self.data_dir = workdir / "emulator"
         self.repo = make_git_repo(workdir / "gitops-demo")
-        self._extra = list(extra_args)
-        self.env: dict[str, str] = {}
-
-    def tool(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([str(BIN / "k8sconfig-emulator"), *args, "--data-dir", str(self.data_dir)],
-                              capture_output=True, text=True, timeout=timeout, check=False)
-
-    def start(self) -> Emulator:
-        exe = BIN / "k8sconfig-emulator"
-        if not exe.exists():
-            raise RuntimeError(f"{exe} is missing; run `make venv` first")
-        res = self.tool("start", "--port", "0", "--detach", "--git-insteadof", f"{TUTORIAL_URL}={self.repo}",
-                        *self._extra)
-        if res.returncode != 0:
-            raise RuntimeError(f"k8sconfig-emulator start failed: {res.stderr.strip()}")
-        printed = self.tool("env").stdout
-        env = {**os.environ, **_parse_exports(printed)}
-        env["AZURE_EXTENSION_DEV_SOURCES"] = str(REPO / ".venv" / "extdev")
-        env["AZURE_EXTENSION_DIR"] = str(self.workdir / "no-installed-extensions")
-        env["AZURE_CORE_NO_COLOR"] = "true"
-        env["AZURE_CORE_ONLY_SHOW_ERRORS"] = "true"
-        self.env = env
-        return self
-
-    def stop(self) -> None:
-        self.tool("stop", timeout=60)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def runtime(self) -> dict:
-        return json.loads((self.data_dir / "emulator.json").read_text())
-
-    @property
-    def url(self) -> str:
-        return self.runtime["url"].rstrip("/")
-
-    @property
-    def pid(self) -> int:
-        return int(self.runtime["pid"])
+        super().__init__(workdir / "emulator", "--git-insteadof", f"{TUTORIAL_URL}={self.repo}", *extra_args,
+                         extension_sources=REPO / ".venv" / "extdev",
+                         az_env={"AZURE_CORE_NO_COLOR": "true", "AZURE_CORE_ONLY_SHOW_ERRORS": "true"})
 
     def rss_kib(self) -> int:
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
@@ -184,33 +134,12 @@ class Emulator:
                 return int(line.split()[1])
         raise RuntimeError("VmRSS not found")
 
-    def add_cluster(self, name: str | None = None, group: str | None = None) -> dict:
-        suffix = uuid.uuid4().hex[:8]
-        group, name = group or f"rg-{suffix}", name or f"arc-{suffix}"
-        res = self.tool("cluster", "add", name, "-g", group, "-t", "connectedClusters")
-        if res.returncode != 0:
-            raise RuntimeError(res.stderr)
-        return {"group": group, "name": name, "args": ["-g", group, "-c", name, "-t", "connectedClusters"]}
-
     def az(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-        proc = subprocess.run([str(BIN / "az"), *args, "--only-show-errors"], capture_output=True, text=True,
-                              env=self.env, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+        """`az ARGS --only-show-errors`; a failure raises RuntimeError with the end of its stderr."""
+        proc = super().az(*args, "--only-show-errors", timeout=timeout)
         if proc.returncode != 0:
             raise RuntimeError(f"az {' '.join(args)} failed ({proc.returncode}): {proc.stderr.strip()[-800:]}")
         return proc
-
-    # request log ------------------------------------------------------------------------------
-    @property
-    def log_path(self) -> Path:
-        return self.data_dir / "requests.jsonl"
-
-    def log_mark(self) -> int:
-        return self.log_path.stat().st_size if self.log_path.exists() else 0
-
-    def requests_since(self, mark: int) -> list[dict]:
-        with open(self.log_path, "rb") as fh:
-            fh.seek(mark)
-            return [json.loads(line) for line in fh.read().decode().splitlines() if line.strip()]
 
 
 def is_token_call(entry: dict) -> bool:

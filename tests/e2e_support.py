@@ -1,11 +1,11 @@
 """Helpers for tests that drive a real emulator process with the real `az` of this virtualenv.
 
 Import these from test modules (`from e2e_support import ...`); the fixtures live in tests/conftest.py.
+Emulator processes come from the one harness, k8sconfig_emulator.testing (shared with the benchmarks).
 """
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import shutil
 import subprocess
@@ -19,10 +19,14 @@ from pathlib import Path
 
 import pytest
 
+from k8sconfig_emulator.testing import EmulatorProcess, fast_args
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TUTORIAL_URL = "https://github.com/Azure/gitops-flux2-kustomize-helm-mt"
-SPEC_DIR = REPO.parent / "shared" / "spec"
+EXTENSION_SOURCES = REPO / ".venv" / "extdev"
+# variables every test's `az` runs with, besides the emulator's own
+AZ_ENV = {"AZURE_CORE_NO_COLOR": "true", "AZURE_CORE_ONLY_SHOW_ERRORS": "false"}
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -56,44 +60,27 @@ class AzResult:
         return self
 
 
-@dataclass
-class Emulator:
-    data_dir: Path
-    env: dict[str, str]
-    demo_repo: Path
+class Emulator(EmulatorProcess):
+    """An emulator process (k8sconfig_emulator.testing) whose `az` returns an AzResult; `demo_repo` is the
+    local repository the tutorial URL is rewritten to."""
 
-    @property
-    def url(self) -> str:
-        return json.loads((self.data_dir / "emulator.json").read_text())["url"].rstrip("/")
+    def __init__(self, base: Path, *start_args: str, demo_repo: Path | None = None):
+        self.demo_repo = demo_repo or make_demo_repo(base / "gitops-demo")
+        super().__init__(base / "emulator", "--git-insteadof", f"{TUTORIAL_URL}={self.demo_repo}",
+                         *fast_args(*start_args), extension_sources=EXTENSION_SOURCES, az_env=AZ_ENV)
 
-    @property
-    def log_path(self) -> Path:
-        return self.data_dir / "requests.jsonl"
-
-    def log_mark(self) -> int:
-        return self.log_path.stat().st_size if self.log_path.exists() else 0
-
-    def requests_since(self, mark: int) -> list[dict]:
-        with open(self.log_path, "rb") as fh:
-            fh.seek(mark)
-            return [json.loads(line) for line in fh.read().decode().splitlines() if line.strip()]
-
-    def tool(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(BIN / "k8sconfig-emulator"), *args, "--data-dir", str(self.data_dir)],
-                              check=False, capture_output=True, text=True, timeout=60)
-
-    def add_cluster(self, name: str, group: str, cluster_type: str = "connectedClusters") -> None:
-        res = self.tool("cluster", "add", name, "-g", group, "-t", cluster_type)
-        assert res.returncode == 0, res.stderr
+    def add_cluster(self, name: str | None = None, group: str | None = None,
+                    cluster_type: str = "connectedClusters", location: str = "eastus") -> dict:
+        return super().add_cluster(name, group, cluster_type, location)
 
     def az(self, *args: str, env: dict | None = None, timeout: float = 180) -> AzResult:
         argv = [str(a) for a in args]
-        proc = subprocess.run([str(BIN / "az"), *argv], check=False, capture_output=True, text=True,
-                              env={**self.env, **(env or {})}, timeout=timeout, stdin=subprocess.DEVNULL)
+        proc = super().az(*argv, env=env, timeout=timeout)
         return AzResult(proc.returncode, proc.stdout, proc.stderr, argv)
 
 
 def _parse_exports(text: str) -> dict[str, str]:
+    """The variables of `k8sconfig-emulator env` output (`export NAME=VALUE` lines)."""
     env = {}
     for line in text.splitlines():
         parts = shlex.split(line)
@@ -118,34 +105,15 @@ def wait_until(predicate, timeout: float = 60.0, interval: float = 0.5):
 @contextmanager
 def running_emulator(base: Path, *start_args: str) -> Iterator[Emulator]:
     """Start an emulator of our own under `base` (demo repository for the tutorial URL included), with az
-    pointed at it and this checkout's extension loaded; always stopped on exit."""
-    tool = str(BIN / "k8sconfig-emulator")
-    if not Path(tool).exists():
-        pytest.fail("k8sconfig-emulator is not installed in this virtualenv; run `make test`")
-    repo = make_demo_repo(base / "gitops-demo")
-    data = base / "emulator"
-    start = subprocess.run(
-        [tool, "start", "--port", "0", "--data-dir", str(data), "--detach",
-         "--git-insteadof", f"{TUTORIAL_URL}={repo}", *start_args],
-        check=False, capture_output=True, text=True, timeout=120)
-    assert start.returncode == 0, start.stderr
-    try:
-        printed = subprocess.run([tool, "env", "--data-dir", str(data)], capture_output=True, text=True,
-                                 check=True, timeout=60).stdout
-        env = {**os.environ, **_parse_exports(printed)}
-        env["AZURE_EXTENSION_DEV_SOURCES"] = str(REPO / ".venv" / "extdev")
-        env["AZURE_EXTENSION_DIR"] = str(base / "no-installed-extensions")
-        env["AZURE_CORE_NO_COLOR"] = "true"
-        env["AZURE_CORE_ONLY_SHOW_ERRORS"] = "false"
-        yield Emulator(data, env, repo)
-    finally:
-        subprocess.run([tool, "stop", "--data-dir", str(data)], check=False, capture_output=True, text=True,
-                       timeout=60)
+    pointed at it and this checkout's extension loaded; always stopped on exit.
+
+    Operations finish at once and polls are not told to wait (k8sconfig_emulator.testing.FAST) unless
+    `start_args` set a delay themselves."""
+    with Emulator(base, *start_args) as emu:
+        yield emu
 
 
 def new_cluster(emulator: Emulator) -> dict:
     """A fresh Arc cluster in a fresh resource group, so tests never see each other's resources."""
     suffix = uuid.uuid4().hex[:8]
-    group, name = f"rg-{suffix}", f"arc-{suffix}"
-    emulator.add_cluster(name, group)
-    return {"group": group, "name": name, "args": ["-g", group, "-c", name, "-t", "connectedClusters"]}
+    return emulator.add_cluster(f"arc-{suffix}", f"rg-{suffix}")

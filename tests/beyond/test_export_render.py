@@ -4,12 +4,12 @@ from __future__ import annotations
 import copy
 import json
 import re
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import yaml
 from azure.cli.core.azclierror import InvalidArgumentValueError
+from spec_schema import FLUX_SPEC
 
 from azext_k8s_configuration.durations import format_go
 from azext_k8s_configuration.export import render
@@ -19,9 +19,7 @@ ARC = SimpleNamespace(resource_group="rg1", cluster_rp="Microsoft.Kubernetes", c
 AKS = SimpleNamespace(resource_group="rg1", cluster_rp="Microsoft.ContainerService", cluster_type="managedClusters",
                       cluster_name="aks-1")
 CANARIES = ("CANARY-https-key-0xdead", "CANARY-account-key", "CANARY-sp-secret", "CANARY-tls-key", "Q0FOQVJZ")
-SPEC_EXAMPLES = (Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "specification" /
-                 "kubernetesconfiguration" / "resource-manager" / "Microsoft.KubernetesConfiguration" /
-                 "fluxConfigurations" / "stable" / "2025-04-01" / "examples")
+SPEC_EXAMPLES = FLUX_SPEC.parent / "examples"
 
 
 def git_config():

@@ -1,5 +1,5 @@
-"""In-process `az` for the command-surface tests, plus an emulator fixture that skips when the emulator is not
-installed. Every in-process run uses a session-wide empty AZURE_CONFIG_DIR: nobody is logged in."""
+"""In-process `az` for the command-surface tests, plus short names for the session emulator and a fresh
+cluster. Every in-process run uses a session-wide empty AZURE_CONFIG_DIR: nobody is logged in."""
 from __future__ import annotations
 
 import io
@@ -41,7 +41,7 @@ def run_az(az_config_dir, monkeypatch, capsys, caplog):
     monkeypatch.setenv("AZURE_CORE_NO_COLOR", "true")
     monkeypatch.setenv("AZURE_CORE_DISABLE_PROGRESS_BAR", "true")
     if not (REPO / ".venv" / "extdev" / "k8s-configuration").exists():
-        pytest.skip("the extension is not linked for development; run `make extdev`")
+        pytest.fail("the extension is not linked for development; run `make extdev`")
 
     def run(*args: str) -> InProcessResult:
         from azure.cli.core.mock import DummyCli
@@ -61,17 +61,15 @@ def run_az(az_config_dir, monkeypatch, capsys, caplog):
 
 
 @pytest.fixture
-def emu(request):
-    """The session emulator of tests/conftest.py, or a skip when `k8sconfig-emulator` is not installed."""
-    if not (BIN / "k8sconfig-emulator").exists():
-        pytest.skip("k8sconfig-emulator is not installed in this virtualenv (pip install -e ./k8sconfig_emulator)")
-    return request.getfixturevalue("emulator")
+def emu(emulator):
+    """The session emulator of tests/conftest.py."""
+    return emulator
 
 
 @pytest.fixture
-def arc(emu, request):
+def arc(cluster):
     """A fresh Arc cluster registered in the emulator."""
-    return request.getfixturevalue("cluster")
+    return cluster
 
 
 def _no_traceback(result: InProcessResult) -> None:

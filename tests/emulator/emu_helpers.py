@@ -1,90 +1,48 @@
-"""Helpers for emulator tests: a real emulator process plus small call helpers."""
+"""Helpers for emulator tests: a real emulator process (k8sconfig_emulator.testing) plus small call helpers."""
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import requests
 
+from k8sconfig_emulator.testing import EmulatorProcess
+
 SUB = "00000000-0000-0000-0000-000000000000"
 KC = "providers/Microsoft.KubernetesConfiguration"
 FLUX_API = "2025-04-01"
 EXT_API = "2025-03-01"
-START_TIMEOUT = 60
 
 
-class Emulator:
-    """A running emulator process plus small helpers to call it."""
+class Emulator(EmulatorProcess):
+    """A running emulator process plus a `requests` session that trusts its CA and small helpers to call it."""
 
     def __init__(self, data_dir: Path, args: list[str]):
-        self.data_dir = data_dir
-        self.args = args
-        self.proc: subprocess.Popen | None = None
-        self.url = ""
+        super().__init__(data_dir, *args)
         self.session = requests.Session()
         self.session.trust_env = False      # else a global REQUESTS_CA_BUNDLE overrides verify=
-        self.session.verify = str(data_dir / "ca.pem")
+        self.session.verify = str(self.data_dir / "ca.pem")
         self._token: str | None = None
 
     # -- process ---------------------------------------------------------------------------------
-    def start(self) -> None:
-        (self.data_dir / "emulator.json").unlink(missing_ok=True)
-        with open(self.data_dir.parent / f"{self.data_dir.name}.log", "ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "k8sconfig_emulator", "start", "--port", "0", "--data-dir",
-                 str(self.data_dir), *self.args], stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, "emulator exited during start-up: " + self.log_tail()
-            record = _read_json(self.data_dir / "emulator.json")
-            if record and record.get("pid") == self.proc.pid:
-                self.url = record["url"]
-                self.session.verify = str(self.data_dir / "ca.pem")
-                try:
-                    if self.session.get(f"{self.url}/_emulator/health", timeout=2).ok:
-                        self._token = None
-                        return
-                except requests.RequestException:
-                    pass
-            time.sleep(0.05)
-        raise AssertionError("emulator did not start: " + self.log_tail())
+    def start(self) -> Emulator:
+        super().start()
+        self._token = None
+        return self
 
     def stop(self) -> None:
         self.session.close()
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        super().stop()
 
     def kill9(self) -> None:
-        assert self.proc is not None
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def log_tail(self) -> str:
-        path = self.data_dir.parent / f"{self.data_dir.name}.log"
-        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+        self.kill()
 
     # -- calls -----------------------------------------------------------------------------------
     def token(self) -> str:
         if self._token is None:
-            secret = (self.data_dir / "identity.secret").read_text().strip()
-            response = self.session.get(f"{self.url}/msi/token",
-                                        params={"api-version": "2019-08-01",
-                                                "resource": "https://management.k8sconfig.local/"},
-                                        headers={"X-IDENTITY-HEADER": secret}, timeout=10)
-            response.raise_for_status()
-            self._token = response.json()["access_token"]
+            self._token = self.client.token()
         return self._token
 
     def call(self, method: str, path: str, body=None, api: str | None = FLUX_API, headers: dict | None = None,
@@ -132,15 +90,7 @@ class Emulator:
         raise AssertionError(f"operation {url} did not finish in {timeout} s")
 
     def requests_log(self) -> list[dict]:
-        path = self.data_dir / "requests.jsonl"
-        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
-def _read_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text())
-    except (FileNotFoundError, ValueError):
-        return None
+        return self.requests_since(0)
 
 
 def flux_body(url: str = "https://example.invalid/repo.git", **extra_props) -> dict:

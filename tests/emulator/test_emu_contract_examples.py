@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 from emu_helpers import KC, SUB
-from spec_schema import EXTENSIONS_SPEC, FLUX_SPEC, assert_valid
-
-SPEC_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "spec"
+from spec_schema import EXTENSIONS_SPEC, FLUX_SPEC, SPEC_DIR, assert_valid
 
 
 def _referenced_examples(spec_file: Path) -> list[Path]:
@@ -49,7 +47,7 @@ def _seed_body(spec: Path, kind: dict, example: dict) -> dict:
     return seed
 
 
-@pytest.mark.skipif(not SPEC_ROOT.exists(), reason="the published spec (<repo>/../shared/spec) is not present")
+@pytest.mark.skipif(not FLUX_SPEC.exists(), reason=f"the published spec is not at {SPEC_DIR}")
 @pytest.mark.parametrize("spec,example_file", CASES, ids=[f"{s.parent.parent.parent.name}-{e.stem}" for s, e in CASES])
 def test_example_replays_and_matches_the_spec(emulator, spec, example_file):
     kind = KINDS[spec]

@@ -1,20 +1,16 @@
 """The bodies we build validate against the published 2025-04-01 schema (skipped when ../shared/spec is absent)."""
 import pytest
+from spec_schema import (  # shared helper in tests/
+    FLUX_SPEC,
+    assert_valid,
+    errors,
+    require_spec,
+)
 
 from azext_k8s_configuration.body_builder import build_patch_body, build_put_body
 from azext_k8s_configuration.flux_args import FluxArgs
 
 from .conftest import b64, existing_config
-
-try:
-    from spec_schema import (  # shared helper in tests/
-        FLUX_SPEC,
-        assert_valid,
-        errors,
-        require_spec,
-    )
-except ImportError:  # pragma: no cover - only when the tests folder is not on sys.path
-    pytest.skip("tests/spec_schema.py is not importable; spec checks skipped", allow_module_level=True)
 
 TUTORIAL = FluxArgs(
     url="https://github.com/Azure/gitops-flux2-kustomize-helm-mt", branch="main", scope="cluster",
