@@ -8,10 +8,13 @@ from the id, no secrets; `--dry-run` still prints the wire request), the tables,
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
+import subprocess
 
 import pytest
-from e2e_support import TUTORIAL_URL, wait_until
+from e2e_support import BIN, TUTORIAL_URL, wait_until
 from flux_e2e_helpers import FLUX, arm_writes, assert_clean_error, flux_writes
 
 NAME = "pipeline"
@@ -265,3 +268,33 @@ def test_legacy_delete_without_terminal_fails_cleanly(emulator, cluster):
     assert arm_writes(emulator.requests_since(mark)) == []
     _legacy(emulator, cluster, "delete", "-n", "v1-keep", env=NO_PROMPT_ENV).ok()
     assert _legacy(emulator, cluster, "list").ok().json == []
+
+
+def _az_on_terminal(emulator, args, answer):
+    """Run az with a terminal as stdin (output still piped) and type `answer` at the prompt."""
+    controller, terminal = pty.openpty()
+    try:
+        os.write(controller, answer.encode() + b"\n")
+        proc = subprocess.run([str(BIN / "az"), *args], stdin=terminal, capture_output=True, text=True,
+                              env=emulator.env, timeout=180, check=False)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    return proc
+
+
+def test_with_a_terminal_the_answer_decides(emulator, cluster):
+    _create(emulator, cluster, "tty")
+    args = [*FLUX, "delete", *cluster["args"], "-n", "tty"]
+    mark = emulator.log_mark()
+    refused = _az_on_terminal(emulator, args, "n")
+    assert refused.returncode != 0 and "Operation cancelled" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr
+    # the question says that prune will delete what the configuration deployed
+    assert "Prune is enabled" in refused.stdout + refused.stderr
+    assert _methods(emulator.requests_since(mark), "tty") == []
+
+    mark = emulator.log_mark()
+    accepted = _az_on_terminal(emulator, args, "y")
+    assert accepted.returncode == 0, accepted.stderr
+    assert _methods(emulator.requests_since(mark), "tty") == ["DELETE"]
