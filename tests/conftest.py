@@ -2,10 +2,13 @@
 pytest-xdist worker, always stopped) and a fresh cluster per test. Helpers for test modules are in
 e2e_support.py; the emulator process itself comes from the one harness, k8sconfig_emulator.testing.
 
-Long runs carry the `slow` marker (setup.cfg) and only run with K8SCONFIG_SLOW=1."""
+Long runs carry the `slow` marker (setup.cfg) and only run with K8SCONFIG_SLOW=1. K8SCONFIG_TEST_CPU=FILE appends
+each test's CPU seconds to FILE (the test process plus the processes it waited for: az, git, emulators).
+"""
 from __future__ import annotations
 
 import os
+import resource
 
 import pytest
 from e2e_support import Emulator, new_cluster, running_emulator
@@ -20,6 +23,22 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+def _cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+if os.environ.get("K8SCONFIG_TEST_CPU"):
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(item, nextitem):
+        before = _cpu_seconds()
+        try:
+            return (yield)
+        finally:
+            with open(os.environ["K8SCONFIG_TEST_CPU"], "a") as out:   # one line per test, from every worker
+                out.write(f"{_cpu_seconds() - before:.2f}\t{item.nodeid}\n")
 
 
 @pytest.fixture(scope="session")
