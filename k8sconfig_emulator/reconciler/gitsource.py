@@ -6,6 +6,7 @@ import hashlib
 import shutil
 import tarfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +117,8 @@ def export_tree(mirror: Path, sha: str, dest: Path, cache_dir: Path, timeout: fl
 
     Links that point outside ``dest`` are refused (tarfile's data filter); the archive goes through a file."""
     archive = dest.with_name(dest.name + ".tar")
+    end = time.monotonic() + timeout
+    dest.parent.mkdir(parents=True, exist_ok=True)
     run_git(["--git-dir", str(mirror), "archive", "--format=tar", f"--output={archive}", sha],
             git_env(None, cache_dir), timeout)
     dest.mkdir(parents=True, exist_ok=True)
@@ -129,6 +132,10 @@ def export_tree(mirror: Path, sha: str, dest: Path, cache_dir: Path, timeout: fl
                     raise TreeTooLarge(f"the revision has more than {MAX_TREE_FILES} files")
                 if size > MAX_TREE_BYTES:
                     raise TreeTooLarge(f"the files of the revision are larger than {MAX_TREE_BYTES // 2**20} MiB")
-            tar.extractall(dest, members=members, filter="data")
+            for member in members:
+                if time.monotonic() > end:
+                    raise TreeTooLarge(f"writing the {len(members)} files of the revision took longer than the "
+                                       f"timeout of {timeout:g}s")
+                tar.extract(member, dest, filter="data")
     finally:
         archive.unlink(missing_ok=True)

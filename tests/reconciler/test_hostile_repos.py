@@ -247,3 +247,13 @@ def test_stopping_the_emulator_kills_running_commands(tmp_path) -> None:
     proc.stop_all()
     worker.join(60)
     assert not worker.is_alive() and result[0].returncode != 0
+
+
+def test_git_timeout_stops_the_fetch(tmp_path, settings) -> None:
+    repo = new_repo(tmp_path, {"app/cm.yaml": CONFIGMAP.format(name="one")})
+    config = make_config(str(repo.path), {"app": {"path": "./app", "prune": True}})
+    config["properties"]["gitRepository"]["timeoutInSeconds"] = 1e-9
+    status, _ = reconcile(config, None, None, NOW, settings)
+    assert status["complianceState"] == "Non-Compliant"
+    message = ready(status["statuses"][0])["message"]  # git stopped, or the export of its files
+    assert "timed out after 1e-09s and was stopped" in message or "longer than the timeout of 1e-09s" in message
