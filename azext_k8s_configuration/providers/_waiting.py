@@ -12,12 +12,17 @@ def parse_wait_timeout(value, flag="--compliance-timeout"):
 
 
 def wait_seconds_for(no_wait, wait, wait_timeout):
-    """Seconds `--wait-for-compliance` may take (None without it); with --no-wait it is an error."""
+    """Seconds `--wait-for-compliance` may take (None without it); with --no-wait, or a --compliance-timeout
+    without it, it is an error."""
     if no_wait and wait:
         from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
         raise MutuallyExclusiveArgumentError("--wait-for-compliance and --no-wait cannot be used together.",
                                              "Use --wait-for-compliance to wait until Compliant, or --no-wait to "
                                              "return at once.")
+    if wait_timeout is not None and not wait:
+        from azure.cli.core.azclierror import RequiredArgumentMissingError
+        raise RequiredArgumentMissingError("--compliance-timeout only applies with --wait-for-compliance.",
+                                           "Add --wait-for-compliance, or drop --compliance-timeout.")
     return parse_wait_timeout(wait_timeout) if wait else None
 
 

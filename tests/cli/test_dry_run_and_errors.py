@@ -98,6 +98,7 @@ def test_delete_dry_run_sends_force_delete_only_with_force(run_az):
     (["--kustomization", "name=a", "dependsOn=b", "--kustomization", "name=b", "dependsOn=a"], "cycle"),
     (["--wait-for-compliance", "--no-wait"], "--no-wait"),
     (["--wait-for-compliance", "--compliance-timeout", "soon"], "--compliance-timeout"),
+    (["--compliance-timeout", "5m"], "--wait-for-compliance"),
 ])
 def test_bad_values_are_clean_errors(run_az, no_traceback, extra, flag):
     result = run_az(*CREATE, *extra, "--dry-run")
