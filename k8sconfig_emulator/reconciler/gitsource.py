@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import shutil
 import tarfile
 import threading
@@ -109,13 +110,34 @@ def resolve_ref(mirror: Path, ref: dict | None, cache_dir: Path) -> Revision:
 
 
 class TreeTooLarge(Exception):
-    """The revision has more files or bytes than the emulated cluster accepts."""
+    """The files of the revision are refused: too many, too large, too slow to write, or hostile links."""
 
 
-def export_tree(mirror: Path, sha: str, dest: Path, cache_dir: Path, timeout: float) -> None:
-    """Write the files of commit ``sha`` into ``dest`` (a fresh directory); raises TreeTooLarge.
+class LinkRefused(TreeTooLarge):
+    """A symbolic link leads out of the repository or back into a directory that contains it (a loop)."""
 
-    Links that point outside ``dest`` are refused (tarfile's data filter); the archive goes through a file."""
+
+def _link_problem(member: tarfile.TarInfo) -> str | None:
+    """Why a symbolic link is hostile (out of the repository, or a loop), or None."""
+    where = posixpath.dirname(member.name)
+    if posixpath.isabs(member.linkname):
+        return f"symbolic link '{member.name}' -> '{member.linkname}' leads out of the repository"
+    target = posixpath.normpath(posixpath.join(where, member.linkname))
+    if target == ".." or target.startswith("../"):
+        return f"symbolic link '{member.name}' -> '{member.linkname}' leads out of the repository"
+    target = "" if target == "." else target
+    if target == "" or where == target or where.startswith(target + "/"):
+        return (f"symbolic link '{member.name}' -> '{member.linkname}' points back to a directory that contains "
+                "it: a loop")
+    return None
+
+
+def export_tree(mirror: Path, sha: str, dest: Path, cache_dir: Path, timeout: float) -> list[str]:
+    """Write the files of commit ``sha`` into ``dest`` (a fresh directory) and return the symbolic links left out.
+
+    Like the artifact of Flux's source-controller, the tree holds regular files and directories only: symbolic
+    links are left out. Links that leave the repository or loop raise LinkRefused (they are hostile, not just
+    dropped); too many or too large files raise TreeTooLarge. The archive goes through a file."""
     archive = dest.with_name(dest.name + ".tar")
     end = time.monotonic() + timeout
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -124,8 +146,16 @@ def export_tree(mirror: Path, sha: str, dest: Path, cache_dir: Path, timeout: fl
     dest.mkdir(parents=True, exist_ok=True)
     try:
         with tarfile.open(archive, mode="r:") as tar:
-            members, size = [], 0
+            members, links, size = [], [], 0
             for member in tar:
+                if member.issym() or member.islnk():
+                    problem = _link_problem(member)
+                    if problem:
+                        raise LinkRefused(problem + "; the emulated cluster never follows such links")
+                    links.append(member.name)
+                    continue
+                if not (member.isfile() or member.isdir()):
+                    continue
                 members.append(member)
                 size += member.size
                 if len(members) > MAX_TREE_FILES:
@@ -139,3 +169,4 @@ def export_tree(mirror: Path, sha: str, dest: Path, cache_dir: Path, timeout: fl
                 tar.extract(member, dest, filter="data")
     finally:
         archive.unlink(missing_ok=True)
+    return links

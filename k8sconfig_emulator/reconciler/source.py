@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from .gitcmd import GitAuth, GitCommandError
 from .gitsource import (
+    LinkRefused,
     RefError,
     Revision,
     TreeTooLarge,
@@ -137,14 +138,20 @@ def fetch_source(props: dict, settings: ReconcilerSettings, scratch: Path) -> So
             fetch_mirror(target, mirror, auth, settings.cache_dir, timeout)
             revision = resolve_ref(mirror, git.get("repositoryRef"), settings.cache_dir)
             tree = scratch / "src"
-            export_tree(mirror, revision.sha, tree, settings.cache_dir, timeout)
+            links = export_tree(mirror, revision.sha, tree, settings.cache_dir, timeout)
     except GitCommandError as exc:
         return failed(exc.detail)
+    except LinkRefused as exc:
+        return SourceOutcome(False, "SymlinkRefused", scrub(f"the revision '{revision.artifact}' has a hostile "
+                                                            f"link: {exc}", secrets))
     except (RefError, TreeTooLarge) as exc:
         return failed(str(exc))
     except tarfile.FilterError as exc:
-        return failed(f"the repository has a link that leads out of it: '{exc.tarinfo.name}'; "
-                      "links are never followed out of the repository")
+        return failed(f"the repository has an entry that leads out of it: '{exc.tarinfo.name}'")
     except (OSError, tarfile.TarError) as exc:
         return failed(f"cannot write the work tree: {exc}")
-    return SourceOutcome(True, "Succeeded", f"stored artifact for revision '{revision.artifact}'", revision, tree)
+    message = f"stored artifact for revision '{revision.artifact}'"
+    if links:
+        shown = ", ".join(f"'{name}'" for name in links[:5]) + (f" and {len(links) - 5} more" if len(links) > 5 else "")
+        message += f"; symbolic links left out of the artifact, as Flux's source-controller does: {shown}"
+    return SourceOutcome(True, "Succeeded", message, revision, tree)

@@ -12,6 +12,7 @@ import pytest
 from reconciler_support import NOW, DemoRepo, by_kind_name, git, make_config, ready
 
 from k8sconfig_emulator.reconciler import proc, reconcile, yamlsafe
+from k8sconfig_emulator.reconciler.kustomize import BuildError, ensure_kustomization
 
 BOMB = """apiVersion: v1
 kind: ConfigMap
@@ -86,16 +87,33 @@ def test_yaml_bounds() -> None:
 def test_symlink_loops_are_reported_not_followed(tmp_path, settings) -> None:
     repo = new_repo(tmp_path, {"app/cm.yaml": CONFIGMAP.format(name="one")}, {"app/a": ".", "app/b": "."})
     status, _ = run(repo, settings, "./app")
-    message = failure(status)
-    assert "symbolic link 'a'" in message and "loop" in message
+    message = failure(status, "GitRepository", "cluster-config")
+    assert "symbolic link 'app/a' -> '.'" in message and "loop" in message
+    assert ready(status["statuses"][0])["reason"] == "SymlinkRefused"
 
 
-def test_links_inside_the_repository_are_followed_once(tmp_path, settings) -> None:
-    repo = new_repo(tmp_path, {"shared/cm.yaml": CONFIGMAP.format(name="shared")},
-                    {"app/shared": "../shared", "app/again": "../shared"})
+def test_links_inside_the_repository_are_left_out_as_flux_does(tmp_path, settings) -> None:
+    repo = new_repo(tmp_path, {"shared/cm.yaml": CONFIGMAP.format(name="shared"),
+                               "app/own.yaml": CONFIGMAP.format(name="own")},
+                    {"app/shared": "../shared", "app/linked.yaml": "../shared/cm.yaml"})
     status, state = run(repo, settings, "./app")
     assert status["complianceState"] == "Compliant", status["errorMessage"]
-    assert [e["name"] for e in state["inventory"]] == ["shared"]
+    assert [e["name"] for e in state["inventory"]] == ["own"]
+    source = ready(status["statuses"][0])["message"]
+    assert "symbolic links left out of the artifact" in source and "'app/shared'" in source
+
+
+def test_generated_kustomizations_never_walk_link_loops(tmp_path) -> None:
+    """For trees that still hold links (check-repo copies a working directory): loops are reported."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/cm.yaml").write_text(CONFIGMAP.format(name="one"))
+    os.symlink(".", tmp_path / "app/a")
+    with pytest.raises(BuildError, match="symbolic link 'a' points back"):
+        ensure_kustomization(tmp_path / "app", None, tmp_path)
+    os.unlink(tmp_path / "app/a")
+    os.symlink("/etc", tmp_path / "app/etc")
+    with pytest.raises(BuildError, match="leads out of the repository"):
+        ensure_kustomization(tmp_path / "app", None, tmp_path)
 
 
 def test_symlinks_out_of_the_repository_are_refused(tmp_path, settings) -> None:
@@ -103,9 +121,8 @@ def test_symlinks_out_of_the_repository_are_refused(tmp_path, settings) -> None:
     secret.write_text(CONFIGMAP.format(name="stolen"))
     repo = new_repo(tmp_path, {"app/cm.yaml": CONFIGMAP.format(name="one")}, {"app/stolen.yaml": str(secret)})
     status, state = run(repo, settings, "./app")
-    message = ready(status["statuses"][0])["message"]
-    assert status["complianceState"] == "Non-Compliant"
-    assert "link that leads out of" in message and "stolen.yaml" in message
+    message = failure(status, "GitRepository", "cluster-config")
+    assert "symbolic link 'app/stolen.yaml'" in message and "leads out of the repository" in message
     assert "stolen" not in json.dumps(state.get("inventory"))
 
 
