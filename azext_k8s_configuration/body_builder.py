@@ -11,6 +11,7 @@ The https user name is a plain property (gitRepository.httpsUser), as in the API
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 
 from azure.cli.core.azclierror import (
     InvalidArgumentValueError,
@@ -20,8 +21,9 @@ from azure.cli.core.azclierror import (
 from .booleans import parse_bool
 from .config_file import merge_config_file
 from .dependencies import merged_dependencies, validate_graph
+from .documents import check_option_text
 from .durations import format_iso8601, parse_duration
-from .flux_args import FluxArgs
+from .flux_args import FluxArgs, flag
 from .kustomizations import DEFAULT_KUSTOMIZATION_NAME, parse_kustomization_groups
 from .names import validate_config_name, validate_kustomization_name, validate_namespace
 from .secrets_input import resolve_secrets
@@ -80,8 +82,15 @@ def _reconciliation_wait(args: FluxArgs) -> dict:
     return props
 
 
+def _check_text(args: FluxArgs) -> None:
+    """Refuse command-line values that cannot be sent: bytes that are not UTF-8 reach Python as lone surrogates."""
+    for item in fields(args):
+        check_option_text(getattr(args, item.name), flag(item.name))
+
+
 def build_put_body(args: FluxArgs, config_name: str | None = None) -> tuple[dict, list[str]]:
     """(complete FluxConfiguration PUT body, warnings for the user)."""
+    _check_text(args)
     name = _config_name(args, config_name)
     args, file_kustomizations = merge_config_file(args, name)
     warnings: list[str] = []
@@ -140,6 +149,7 @@ def build_patch_body(args: FluxArgs, existing: dict, config_name: str | None = N
     member of an exclusive set (repository ref, azblob auth method, ...) nulls the old one. The merged
     result (existing + patch) is validated like a create.
     """
+    _check_text(args)
     name = _config_name(args, config_name)
     args, file_kustomizations = merge_config_file(args, name)
     current = (existing or {}).get("properties") or {}

@@ -15,6 +15,8 @@ from azure.cli.core.azclierror import (
     RequiredArgumentMissingError,
 )
 
+from .documents import check_option_text
+
 CLUSTER_TYPES: dict[str, tuple[str, str]] = {  # lower-case type -> (canonical type, resource provider)
     "connectedclusters": ("connectedClusters", "Microsoft.Kubernetes"),
     "managedclusters": ("managedClusters", "Microsoft.ContainerService"),
@@ -50,6 +52,8 @@ def parse_cluster_ref(resource_group_name, cluster_type, cluster_name, cluster_r
     if "/" in cluster_name:
         raise InvalidArgumentValueError(f"Invalid --cluster-name {cluster_name!r}: it contains '/'.",
                                         "Give the cluster's name, not its resource id.")
+    check_option_text(cluster_name, "--cluster-name")
+    check_option_text(cluster_resource_provider, "--cluster-resource-provider")
     key = str(cluster_type or "").strip().lower()
     if key not in CLUSTER_TYPES:
         raise InvalidArgumentValueError(f"Invalid --cluster-type {cluster_type!r}.",

@@ -18,6 +18,8 @@ from azure.cli.core.azclierror import InvalidArgumentValueError
 
 from .secrets_input import read_file_text
 
+_VALID_TEXT = "Give valid UTF-8 text: surrogate escapes must come in high/low pairs."
+
 
 def describe(source: str | None, flag: str) -> str:
     """'the file 'x.yaml' given to --config-file' or 'the @file content given to --kustomization'."""
@@ -56,20 +58,30 @@ def check_strings(node, where: str, what: str) -> None:
     """Refuse a string that cannot be sent (a lone surrogate), naming its place, e.g. `kustomizations.apps.path`."""
     if isinstance(node, str):
         if _bad_text(node):
-            place = f" at {where}" if where else ""
+            place = f"The value at {where} in {what}" if where else f"The value of {what}"
             raise InvalidArgumentValueError(
-                f"The value{place} in {what} contains an invalid character (a lone UTF-16 surrogate such as "
-                "\\ud800).", "Give valid text: surrogate escapes must come in high/low pairs.")
+                f"{place} contains an invalid character (a lone UTF-16 surrogate such as "
+                "\\ud800, or bytes that are not UTF-8).", _VALID_TEXT)
     elif isinstance(node, Mapping):
         for key, value in node.items():
             if isinstance(key, str) and _bad_text(key):
                 raise InvalidArgumentValueError(
                     f"A key{' in ' + where if where else ''} of {what} contains an invalid character (a lone "
-                    "UTF-16 surrogate).", "Give valid text: surrogate escapes must come in high/low pairs.")
+                    "UTF-16 surrogate, or bytes that are not UTF-8).", _VALID_TEXT)
             check_strings(value, _child(where, key), what)
     elif isinstance(node, list):
         for index, value in enumerate(node):
             check_strings(value, _child(where, index), what)
+
+
+def check_option_text(value, option: str) -> None:
+    """Refuse a command-line value (or list of values) that cannot be sent: bytes that are not UTF-8 reach Python
+    as lone surrogates."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, list):
+            check_option_text(item, option)
+        else:
+            check_strings(item, "", option)
 
 
 def is_expanded_content(value: str) -> bool:

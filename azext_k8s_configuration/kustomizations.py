@@ -388,6 +388,9 @@ def kustomization_from_flags(*, name: str, config_name: str | None = None, path=
     """ARM JSON for `flux kustomization create/update` flags; only the given flags appear.
 
     `remove_post_build` sends `postBuild: null`, which deletes the kustomization's postBuild in a merge patch."""
+    for where, value in (("--kustomization-name", name), ("--path", path), ("--depends-on", dependencies),
+                         ("--substitute", substitute), ("--substitute-from", substitute_from)):
+        documents.check_option_text(value, where)
     validate_kustomization_name(name, config_name, flag="--kustomization-name")
     if remove_post_build and (substitute or substitute_from):
         raise MutuallyExclusiveArgumentError(

@@ -231,6 +231,22 @@ def test_lone_surrogates_in_a_config_file_are_clean_errors(emulator, cluster, tm
     assert arm_writes(emulator.requests_since(mark)) == []
 
 
+def test_command_line_bytes_that_are_not_utf8_are_clean_errors(emulator, cluster):
+    name = _name()
+    emulator.az(*FLUX, "create", *cluster["args"], "-n", name, *GIT, "-k", "name=infra",
+                "path=./infrastructure").ok()
+    mark = emulator.log_mark()
+    bad = "main\udcff"  # passed to az as the byte 0xff, which Python turns back into this lone surrogate
+    result = emulator.az(*FLUX, "create", *cluster["args"], "-n", _name(), "-u", TUTORIAL_URL, "--branch", bad)
+    assert_clean_error(result, 1, "--branch", "not UTF-8")
+    result = emulator.az(*FLUX, "update", *cluster["args"], "-n", name, "-k", "name=infra", "path=./" + bad)
+    assert_clean_error(result, 1, "--kustomization", "not UTF-8")
+    result = emulator.az(*FLUX, "kustomization", "update", *cluster["args"], "-n", name, "-k", "infra",
+                         "--path", "./" + bad)
+    assert_clean_error(result, 1, "--path", "not UTF-8")
+    assert arm_writes(emulator.requests_since(mark)) == []
+
+
 def test_graph_falls_back_to_ascii_on_a_cp1252_pipe(emulator, cluster):
     name = _name()
     emulator.az(*FLUX, "create", *cluster["args"], "-n", name, *GIT, "-k", "name=infra", "path=./infrastructure",

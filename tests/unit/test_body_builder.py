@@ -120,3 +120,14 @@ def test_default_kustomization_obeys_the_combined_length_rule():
         build_put_body(git_args(), "c" * 48)
     assert "kustomization-1" in str(err.value) and "62" in str(err.value)
     assert "--kustomization name=NAME" in err.value.recommendations[0]
+
+
+@pytest.mark.parametrize("changes", [{"branch": "ma\udcffin"}, {"kustomization": [["name=a", "path=./\udcff"]]},
+                                     {"https_user": "\ud800"}])
+def test_command_line_values_that_are_not_text_are_clean_errors(changes):
+    args = git_args(**changes)
+    flag = "--" + next(iter(changes)).replace("_", "-")
+    for build in (lambda: build_put_body(args, "cfg"), lambda: build_patch_body(args, existing_config(), "cfg")):
+        with pytest.raises(InvalidArgumentValueError, match="not UTF-8") as err:
+            build()
+        assert flag in str(err.value)

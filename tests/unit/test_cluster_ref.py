@@ -33,3 +33,8 @@ def test_bad_inputs():
         parse_cluster_ref("rg/x", "managedClusters", "c")
     with pytest.raises(RequiredArgumentMissingError):
         parse_cluster_ref("rg", "managedClusters", "")
+
+
+def test_cluster_name_that_is_not_text_is_a_clean_error():
+    with pytest.raises(InvalidArgumentValueError, match="--cluster-name"):
+        parse_cluster_ref("rg", "connectedClusters", "arc\udcff")

@@ -190,3 +190,10 @@ def test_expanded_content_errors_point_into_it():
         parse(["infra: {}\napps:\n  dependsOn: [Infra]"])
     with pytest.raises(InvalidArgumentValueError, match=r"kustomizations\.apps\.path.*surrogate"):
         parse(['{"apps": {"path": "\\ud800"}}'])
+
+
+def test_from_flags_values_that_are_not_text():
+    with pytest.raises(InvalidArgumentValueError, match="--path"):
+        kustomization_from_flags(name="apps", path="./\udcff")
+    with pytest.raises(InvalidArgumentValueError, match="--substitute"):
+        kustomization_from_flags(name="apps", substitute=["a=\ud800"])
