@@ -30,6 +30,17 @@ def flux_extension(svc: Services, cluster_id: str) -> dict | None:
     return next((e for e in svc.store.children(collection, "extension") if extension_rules.is_flux(e)), None)
 
 
+def _other_objects(store, cluster_id: str, config: dict) -> list[dict]:
+    """Inventory entries of the cluster's other configurations (live, or left behind by deleted ones)."""
+    out: list[dict] = []
+    for state in store.states_on_cluster(cluster_id):
+        owner = state.get("configuration")
+        if isinstance(owner, dict) and owner.get("name") == config.get("name"):
+            continue
+        out.extend(state.get("inventory") or [])
+    return out
+
+
 def _failure(config: dict, state: dict | None, exc: BaseException, now: dt.datetime) -> tuple[dict, dict]:
     """Status and state for a reconcile that raised: Non-Compliant with the cause, retried later."""
     from k8sconfig_emulator.reconciler.schedule import (
@@ -142,8 +153,10 @@ class ReconcileLoop:
         state, _ = store.get_state(config["id"])
         if not reconciler.is_due(config, state, now):
             return None
-        extension = flux_extension(self._svc, lifecycle.cluster_id_of(config["id"]))
-        status, new_state = reconciler.reconcile(config, extension, state, now, self._settings)
+        cluster_id = lifecycle.cluster_id_of(config["id"])
+        extension = flux_extension(self._svc, cluster_id)
+        status, new_state = reconciler.reconcile(config, extension, state, now, self._settings,
+                                                 others=_other_objects(store, cluster_id, config))
         return self._write(config, status, new_state)
 
     def _write(self, config: dict, status: dict, new_state: dict) -> str | None:

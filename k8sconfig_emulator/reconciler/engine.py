@@ -88,11 +88,12 @@ class _Run:
         self.secrets = protected_secrets(self.props)
         self.findings: dict[tuple[str, str, str], list[Finding]] = {}
 
-    def verify(self, helm_repos: dict) -> None:
-        """Check the Flux objects on the emulated cluster the way the controllers would (no network)."""
+    def verify(self, helm_repos: dict, others: list[dict]) -> None:
+        """Check the Flux objects on the emulated cluster the way the controllers would (no network). ``others``:
+        inventory entries of the cluster's other configurations, which the objects may refer to."""
         own_source = {"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": source_kind(self.props),
                       "metadata": {"name": self.name, "namespace": self.namespace}}
-        objects = [own_source, *(manifest_of(e) for e in self.inventory)]
+        objects = [*(manifest_of(e) for e in others), own_source, *(manifest_of(e) for e in self.inventory)]
         for finding in verify_objects(objects, chart_repos=helm_repos):
             self.findings.setdefault((finding.kind, finding.namespace, finding.name), []).append(finding)
 
@@ -196,8 +197,11 @@ class _Run:
 
 
 def reconcile(config: dict, flux_extension: dict | None, state: dict | None, now: datetime,
-              settings: ReconcilerSettings) -> tuple[dict, dict]:
-    """Reconcile one configuration; returns (status properties to merge, new JSON-serialisable state)."""
+              settings: ReconcilerSettings, others: list[dict] | None = None) -> tuple[dict, dict]:
+    """Reconcile one configuration; returns (status properties to merge, new JSON-serialisable state).
+
+    ``others``: the inventory entries of the cluster's other configurations (objects such as a HelmRepository
+    that this configuration's HelmReleases may use)."""
     props = config.get("properties") or {}
     state = state or {}
     ts = iso(now)
@@ -221,7 +225,7 @@ def reconcile(config: dict, flux_extension: dict | None, state: dict | None, now
             run.results[k] = run.kustomization(k, kustomizations[k] or {}, problems.get(k))
     k_results = [run.results[k] for k in kustomizations if k in run.results]
     helm_repos = dict(getattr(settings, "helm_repos", None) or {})
-    run.verify(helm_repos)
+    run.verify(helm_repos, list(others or []))
     object_results = [run.object_result(e, helm_repos) for e in run.inventory if not e.get("orphaned")]
     results = [source_result, *k_results, *object_results]
     statuses = [to_status(r, state.get("conditions") or {}, ts) for r in results]
@@ -233,7 +237,8 @@ def reconcile(config: dict, flux_extension: dict | None, state: dict | None, now
             updated = ts
         revision = source.revision.synced_id
     failed = [k for k, r in run.results.items() if r.compliance == NON_COMPLIANT]
-    seconds = next_interval(props, source_spec(props), failed, compliance == PENDING)
+    # a missing object may be applied by another configuration soon: look again as for a pending one
+    seconds = next_interval(props, source_spec(props), failed, compliance == PENDING or bool(run.findings))
     status = {
         "complianceState": compliance,
         "statuses": statuses,

@@ -274,3 +274,19 @@ def test_git_timeout_stops_the_fetch(tmp_path, settings) -> None:
     assert status["complianceState"] == "Non-Compliant"
     message = ready(status["statuses"][0])["message"]  # git stopped, or the export of its files
     assert "timed out after 1e-09s and was stopped" in message or "longer than the timeout of 1e-09s" in message
+
+
+def test_a_source_applied_by_another_configuration_counts(demo_repo, settings) -> None:
+    infra = make_config(str(demo_repo.path), {"infra": {"path": "./infrastructure", "prune": True}}, name="infra")
+    _, infra_state = reconcile(infra, None, None, NOW, settings)
+    # the apps configuration's podinfo release takes its chart from a HelmRepository that only infra applies
+    release = demo_repo.path / "apps/base/podinfo/release.yaml"
+    release.write_text(release.read_text().replace("name: podinfo\n        namespace: podinfo",
+                                                   "name: bitnami\n        namespace: redis"))
+    demo_repo.commit("podinfo from the bitnami repository of the infra configuration")
+    apps = make_config(str(demo_repo.path), {"apps": {"path": "./apps/staging", "prune": True}}, name="apps")
+    alone, state = reconcile(apps, None, None, NOW, settings)
+    assert "HelmRepository 'redis/bitnami' not found" in failure(alone, "HelmRelease", "podinfo")
+    assert state["nextDueAt"] <= "2025-05-01T12:00:30.000000Z"  # looked at again soon, not after the 10-minute interval
+    beside, _ = reconcile(apps, None, None, NOW, settings, others=infra_state["inventory"])
+    assert beside["complianceState"] == "Compliant", beside["errorMessage"]

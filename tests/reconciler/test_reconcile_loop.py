@@ -32,15 +32,15 @@ class FakeReconciler:
         self.slow_started = threading.Event()
 
     def is_due(self, config, state, now):
-        return state is None
+        return not (state or {}).get("done")
 
-    def reconcile(self, config, extension, state, now, settings):
+    def reconcile(self, config, extension, state, now, settings, others=None):
         if config["name"] == "boom":
             raise KeyError("kustomizations")
         if config["name"] == "slow":
             self.slow_started.set()
             assert self.release.wait(60), "never released"
-        return {"complianceState": "Compliant", "errorMessage": "", "statuses": []}, {"done": True}
+        return {"complianceState": "Compliant", "errorMessage": "", "statuses": []}, {**(state or {}), "done": True}
 
 
 @pytest.fixture
@@ -108,3 +108,21 @@ def test_scratch_trees_left_by_a_crash_are_removed_at_start(loop_env) -> None:
     loop_env.loop.start()
     assert not (loop_env.settings.cache_dir / "tmp").exists()
     assert mirror.exists()  # git mirrors are a cache worth keeping
+
+
+def test_objects_of_the_clusters_other_configurations_reach_the_reconciler(loop_env) -> None:
+    seen: dict[str, list] = {}
+    real = loop_env.fake.reconcile
+
+    def recording(config, extension, state, now, settings, others=None):
+        seen[config["name"]] = [o["name"] for o in others or []]
+        return real(config, extension, state, now, settings)
+
+    loop_env.fake.reconcile = recording
+    for name in ("infra", "apps"):
+        add(loop_env.store, name)
+    entry = {"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "HelmRepository", "namespace": "ns", "name": "charts"}
+    loop_env.store.put_state(flux_id("infra"), {"configuration": {"name": "infra"}, "inventory": [entry]}, 0)
+    loop_env.store.put_state(flux_id("apps"), None, 0)
+    loop_env.loop.tick(wait=True)
+    assert seen["apps"] == ["charts"] and seen["infra"] == []
