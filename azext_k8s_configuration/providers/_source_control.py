@@ -31,11 +31,12 @@ _ERROR_MAP = {401: ClientAuthenticationError, 404: ResourceNotFoundError, 409: R
 class SourceControlConfigurations:
     """`list`, `get` and `begin_delete` with the SDK operations' signatures and exceptions, returning dicts."""
 
-    def __init__(self, client, subscription_id, api_version):
+    def __init__(self, client, subscription_id, api_version, polling_interval=POLLING_INTERVAL):
         """``client``: an ARM SDK client (``send_request`` + pipeline) already built for the current cloud."""
         self._client = client
         self._subscription_id = subscription_id
         self._api_version = api_version
+        self._polling_interval = polling_interval
 
     def _path(self, resource_group, cluster_rp, cluster_type, cluster_name, name=None):
         segments = ["subscriptions", self._subscription_id, "resourceGroups", resource_group, "providers",
@@ -71,5 +72,5 @@ class SourceControlConfigurations:
         initial = self._send("DELETE", url, (200, 202, 204))
         # LROPoller needs the pipeline client itself (it sleeps on the pipeline's transport between polls).
         pipeline_client = self._client._client  # pylint: disable=protected-access
-        method = ARMPolling(POLLING_INTERVAL) if polling else NoPolling()
+        method = ARMPolling(self._polling_interval) if polling else NoPolling()
         return LROPoller(pipeline_client, initial, lambda _response: None, method)
