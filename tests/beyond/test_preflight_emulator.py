@@ -69,13 +69,18 @@ def test_failed_install_is_reported_by_fix(emulator, cluster):
     assert f"✗ Fix for: {CHECK_EXTENSION}: failed:" in fixed.stderr
 
 
-def test_extension_still_installing_is_in_progress_not_failed(slow_install):
-    cluster = new_cluster(slow_install)
+def _start_install(emulator, cluster):
+    """PUT the extension directly (as `az k8s-extension create --no-wait` would); it stays Creating here."""
     url = (f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{cluster['group']}/providers/Microsoft.Kubernetes"
            f"/connectedClusters/{cluster['name']}/providers/Microsoft.KubernetesConfiguration/extensions/flux"
            "?api-version=2025-03-01")
     body = {"identity": {"type": "SystemAssigned"}, "properties": {"extensionType": "microsoft.flux"}}
-    slow_install.az("rest", "--method", "put", "--url", url, "--body", json.dumps(body), "-o", "none").ok()
+    emulator.az("rest", "--method", "put", "--url", url, "--body", json.dumps(body), "-o", "none").ok()
+
+
+def test_extension_still_installing_is_in_progress_not_failed(slow_install):
+    cluster = new_cluster(slow_install)
+    _start_install(slow_install, cluster)
 
     checked = slow_install.az(*FLUX, "check", *cluster["args"]).ok()  # create would wait for it: not a failure
     result = _by_check(checked.json)[CHECK_EXTENSION]
@@ -96,3 +101,8 @@ def test_checklist_falls_back_to_ascii_when_the_stream_cannot_encode_it(slow_ins
     missing = slow_install.az(*FLUX, "check", "-g", cluster["group"], "-c", "gone", "-t", "connectedClusters",
                               env=env)
     assert f"[-] {CHECK_FLUX_V1}: skipped" in missing.stderr
+
+    _start_install(slow_install, cluster)
+    passed = slow_install.az(*FLUX, "check", *cluster["args"], "--query", "[].status", "-o", "tsv", env=env).ok()
+    assert passed.stdout.split() == ["passed", "passed", "inProgress", "passed"]
+    assert f"[...] {CHECK_EXTENSION}: 'flux'" in passed.stderr and "Traceback" not in passed.stderr
