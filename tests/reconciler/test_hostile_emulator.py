@@ -40,10 +40,11 @@ def make_repo(path: Path, files: dict[str, str] | None = None, links: dict[str, 
 def hostile_repos(root: Path) -> None:
     missing = root / "missing-helm-repository"
     make_repo(missing, copy_demo=True)
-    (missing / "apps/base/podinfo/repository.yaml").unlink()
-    kustomization = missing / "apps/base/podinfo/kustomization.yaml"
-    kustomization.write_text(kustomization.read_text().replace("  - repository.yaml\n", ""))
-    git(missing, "commit", "-q", "-am", "no HelmRepository for podinfo")
+    # on the same cluster as the healthy configuration, which applies HelmRepository podinfo/podinfo
+    release = missing / "apps/base/podinfo/release.yaml"
+    release.write_text(release.read_text().replace("name: podinfo\n        namespace: podinfo",
+                                                   "name: podinfo-mirror\n        namespace: podinfo"))
+    git(missing, "commit", "-q", "-am", "podinfo from a HelmRepository nobody applies")
     make_repo(root / "symlink-loop", {"app/cm.yaml": CONFIGMAP.format(name="looped")}, {"app/a": ".", "app/b": "."})
     make_repo(root / "alias-bomb", {"app/bomb.yaml": BOMB, "app/cm.yaml": CONFIGMAP.format(name="ok")})
 
@@ -68,7 +69,7 @@ def test_hostile_repositories_beside_a_healthy_configuration(tmp_path: Path) -> 
 
         wait_until(lambda: field("healthy", "complianceState") == "Compliant", timeout=60)
         causes = {
-            "missing-helm": ["HelmRelease 'podinfo/podinfo'", "HelmRepository 'podinfo/podinfo' not found"],
+            "missing-helm": ["HelmRelease 'podinfo/podinfo'", "HelmRepository 'podinfo/podinfo-mirror' not found"],
             "symlink-loop": ["symbolic link 'app/a' -> '.'", "loop"],
             "alias-bomb": ["bomb.yaml", "alias"],
         }
