@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
 
-from k8sconfig_emulator.testing import EmulatorProcess
+from k8sconfig_emulator.testing import EmulatorProcess, fast_args
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -119,11 +119,15 @@ class Emulator(EmulatorProcess):
     """An emulator process (the one harness, k8sconfig_emulator.testing) with its own data dir under
     `workdir`, a git repository the tutorial URL is rewritten to, and the real `az` pointed at it.
 
-    Unlike the tests, benchmarks keep the emulator's default delays unless `extra_args` set them."""
+    Benchmarks keep the emulator's default delays unless `extra_args` set them, so that what they measure is
+    what a user of the emulator sees. With K8SCONFIG_BENCH_FAST=1 (the benchmark smoke tests, which only check
+    that every figure yields numbers) the unset ones take the tests' fast settings."""
 
     def __init__(self, workdir: Path, *extra_args: str):
         self.workdir = workdir
         self.repo = make_git_repo(workdir / "gitops-demo")
+        if os.environ.get("K8SCONFIG_BENCH_FAST") == "1":
+            extra_args = tuple(fast_args(*extra_args))
         super().__init__(workdir / "emulator", "--git-insteadof", f"{TUTORIAL_URL}={self.repo}", *extra_args,
                          extension_sources=REPO / ".venv" / "extdev",
                          az_env={"AZURE_CORE_NO_COLOR": "true", "AZURE_CORE_ONLY_SHOW_ERRORS": "true"})

@@ -3,12 +3,14 @@ pytest-xdist worker, always stopped) and a fresh cluster per test. Helpers for t
 e2e_support.py; the emulator process itself comes from the one harness, k8sconfig_emulator.testing.
 
 Long runs carry the `slow` marker (setup.cfg) and only run with K8SCONFIG_SLOW=1. K8SCONFIG_TEST_CPU=FILE appends
-each test's CPU seconds to FILE (the test process plus the processes it waited for: az, git, emulators).
+a line per test to FILE: CPU seconds (the test process plus the processes it waited for: az, git, emulators),
+wall seconds, xdist worker, test id.
 """
 from __future__ import annotations
 
 import os
 import resource
+import time
 
 import pytest
 from e2e_support import Emulator, new_cluster, running_emulator
@@ -33,12 +35,14 @@ def _cpu_seconds() -> float:
 if os.environ.get("K8SCONFIG_TEST_CPU"):
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(item, nextitem):
-        before = _cpu_seconds()
+        before, started = _cpu_seconds(), time.monotonic()
         try:
             return (yield)
         finally:
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
             with open(os.environ["K8SCONFIG_TEST_CPU"], "a") as out:   # one line per test, from every worker
-                out.write(f"{_cpu_seconds() - before:.2f}\t{item.nodeid}\n")
+                out.write(f"{_cpu_seconds() - before:.2f}\t{time.monotonic() - started:.2f}\t{worker}\t"
+                          f"{item.nodeid}\n")
 
 
 @pytest.fixture(scope="session")
