@@ -43,16 +43,19 @@ def _other_objects(store, cluster_id: str, config: dict) -> list[dict]:
 
 def _failure(config: dict, state: dict | None, exc: BaseException, now: dt.datetime) -> tuple[dict, dict]:
     """Status and state for a reconcile that raised: Non-Compliant with the cause, retried later."""
-    from k8sconfig_emulator.reconciler.schedule import (
-        spec_hash,  # only used when the reconciler is there
-    )
+    # only used when the reconciler is there
+    from k8sconfig_emulator.reconciler.schedule import spec_hash
+    from k8sconfig_emulator.reconciler.source import protected_secrets
+    from k8sconfig_emulator.reconciler.urls import scrub
 
     props = config.get("properties") or {}
     ts = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    message = f"the emulated cluster could not reconcile the configuration: {type(exc).__name__}: {exc}"[:2000]
+    cause = scrub(f"{type(exc).__name__}: {exc}", protected_secrets(props))
+    message = f"the emulated cluster could not reconcile the configuration: {cause}"[:2000]
     status = {"complianceState": "Non-Compliant", "errorMessage": message, "statusUpdatedAt": ts,
               "statuses": [{"name": config.get("name"), "namespace": props.get("namespace"),
-                            "kind": props.get("sourceKind") or "GitRepository", "complianceState": "Non-Compliant", "appliedBy": None,
+                            "kind": props.get("sourceKind") or "GitRepository", "complianceState": "Non-Compliant",
+                            "appliedBy": None,
                             "statusConditions": [{"lastTransitionTime": ts, "message": message,
                                                   "reason": "ReconciliationFailed", "status": "False",
                                                   "type": "Ready"}]}]}

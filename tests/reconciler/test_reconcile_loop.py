@@ -3,6 +3,8 @@ configuration's status, scratch trees of a crash are cleaned at start."""
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 import time
 from pathlib import Path
@@ -37,6 +39,8 @@ class FakeReconciler:
     def reconcile(self, config, extension, state, now, settings, others=None):
         if config["name"] == "boom":
             raise KeyError("kustomizations")
+        if config["name"] == "leak":
+            raise ValueError("cannot use password s3cr3t-Value-42 here")
         if config["name"] == "slow":
             self.slow_started.set()
             assert self.release.wait(60), "never released"
@@ -56,9 +60,9 @@ def loop_env(tmp_path: Path):
     loop.stop()
 
 
-def add(store: Store, name: str) -> None:
+def add(store: Store, name: str, **props) -> None:
     body = {"id": flux_id(name), "name": name, "type": "Microsoft.KubernetesConfiguration/fluxConfigurations",
-            "properties": {"provisioningState": "Succeeded", "complianceState": "Pending", "namespace": "ns"}}
+            "properties": {"provisioningState": "Succeeded", "complianceState": "Pending", "namespace": "ns", **props}}
     store.put(flux_id(name), CLUSTER, "flux", body)
 
 
@@ -84,6 +88,15 @@ def test_an_exception_becomes_the_configurations_non_compliant_status(loop_env) 
     state, _ = loop_env.store.get_state(flux_id("boom"))
     assert state["nextDueAt"] and state["specHash"]  # tried again later, not every tick
     assert compliance(loop_env.store, "fine") == "Compliant"
+
+
+def test_the_failure_message_never_shows_a_protected_setting(loop_env) -> None:
+    key = base64.b64encode(b"s3cr3t-Value-42").decode()
+    add(loop_env.store, "leak", configurationProtectedSettings={"httpsKey": key})
+    loop_env.loop.tick(wait=True)
+    props = loop_env.store.get(flux_id("leak"))["properties"]
+    assert props["complianceState"] == "Non-Compliant" and "ValueError" in props["errorMessage"]
+    assert "s3cr3t-Value-42" not in json.dumps(props)
 
 
 def test_a_slow_configuration_does_not_starve_the_others(loop_env) -> None:
