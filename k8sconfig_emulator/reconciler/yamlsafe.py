@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import yaml
 
-# Kubernetes refuses objects larger than etcd's default request limit of 1.5 MiB.
-MAX_DOCUMENT_BYTES = 1536 * 1024
-# Nodes a document may have once its aliases are expanded (a large CRD has a few ten thousands).
+# Kubernetes refuses objects over etcd's default request limit of 1.5 MiB (as JSON); YAML text of such an object
+# can be larger (indentation), so a document may have up to 4 MiB.
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+# Nodes that aliases may add to a document once expanded (a manifest's anchors add a few at most).
 MAX_EXPANDED_NODES = 250_000
 # libyaml's parser when PyYAML has it (several times faster on large repositories)
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -18,14 +19,16 @@ class YamlLimitError(ValueError):
 
 def expanded_nodes(text: str) -> int:
     """The largest node count of a document of ``text`` with every alias expanded, computed from parser events
-    in linear time (nothing is expanded); raises YamlLimitError past MAX_EXPANDED_NODES, yaml.YAMLError."""
+    in linear time (nothing is expanded); raises YamlLimitError when aliases add more than MAX_EXPANDED_NODES
+    nodes to a document, yaml.YAMLError."""
     anchors: dict[str, int] = {}
     stack: list[list] = []  # [anchor, count] of each open collection
     largest = 0
     document = 0
+    added = 0  # nodes the aliases of the current document add
     for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.DocumentStartEvent):
-            anchors, document = {}, 0
+            anchors, document, added = {}, 0, 0
             continue
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             stack.append([event.anchor, 1])
@@ -38,6 +41,7 @@ def expanded_nodes(text: str) -> int:
             if any(entry[0] == event.anchor for entry in stack):
                 raise YamlLimitError(f"alias *{event.anchor} refers to a node that contains it (a recursive structure)")
             anchor, size = None, anchors.get(event.anchor, 1)
+            added += size
         else:
             continue
         if anchor:
@@ -46,7 +50,7 @@ def expanded_nodes(text: str) -> int:
             stack[-1][1] += size
         else:
             document += size
-        if size > MAX_EXPANDED_NODES or document > MAX_EXPANDED_NODES:
+        if added > MAX_EXPANDED_NODES:
             raise YamlLimitError(f"its aliases expand to more than {MAX_EXPANDED_NODES} nodes (an alias bomb?)")
         largest = max(largest, document)
     return largest
@@ -55,7 +59,8 @@ def expanded_nodes(text: str) -> int:
 def check(text: str) -> None:
     """Raise YamlLimitError when one document of ``text`` is too large or its aliases expand too far."""
     if len(text) > MAX_DOCUMENT_BYTES and text.count("\n---") == 0:
-        raise YamlLimitError(f"a document is larger than {MAX_DOCUMENT_BYTES // 1024} KiB, the most Kubernetes accepts")
+        raise YamlLimitError(f"a document is larger than {MAX_DOCUMENT_BYTES // 2**20} MiB of YAML (Kubernetes accepts objects "
+                             "up to 1.5 MiB)")
     if "&" in text and "*" in text:  # only documents with anchors and aliases can expand
         expanded_nodes(text)
 
@@ -63,7 +68,8 @@ def check(text: str) -> None:
 def load(text: str):
     """One YAML document, bounded; raises YamlLimitError or yaml.YAMLError."""
     if len(text) > MAX_DOCUMENT_BYTES:
-        raise YamlLimitError(f"a document is larger than {MAX_DOCUMENT_BYTES // 1024} KiB, the most Kubernetes accepts")
+        raise YamlLimitError(f"a document is larger than {MAX_DOCUMENT_BYTES // 2**20} MiB of YAML (Kubernetes accepts objects "
+                             "up to 1.5 MiB)")
     check(text)
     return yaml.load(text, Loader=LOADER)
 

@@ -82,6 +82,9 @@ def test_yaml_bounds() -> None:
     with pytest.raises(yamlsafe.YamlLimitError, match="larger"):
         yamlsafe.load("a: " + "x" * (yamlsafe.MAX_DOCUMENT_BYTES + 1))
     assert yamlsafe.load("a: &x {b: 1}\nc: *x\n") == {"a": {"b": 1}, "c": {"b": 1}}
+    # a large document without aliases is fine, even when its text holds '&' and '*'
+    large = "description: 'match * & more'\nitems:\n" + "- a\n" * 300_000
+    assert len(yamlsafe.load(large)["items"]) == 300_000
 
 
 def test_symlink_loops_are_reported_not_followed(tmp_path, settings) -> None:
