@@ -93,12 +93,11 @@ class _Run:
         inventory entries of the cluster's other configurations, which the objects may refer to."""
         own_source = {"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": source_kind(self.props),
                       "metadata": {"name": self.name, "namespace": self.namespace}}
-        objects = [*(manifest_of(e) for e in others), own_source, *(manifest_of(e) for e in self.inventory)]
-        own = {(e["kind"], e.get("namespace") or "", e["name"]) for e in self.inventory if not e.get("orphaned")}
-        for finding in verify_objects(objects, chart_repos=helm_repos):
-            key = (finding.kind, finding.namespace, finding.name)
-            if key in own:  # other configurations' objects are theirs to report
-                self.findings.setdefault(key, []).append(finding)
+        orphans = [manifest_of(e) for e in self.inventory if e.get("orphaned")]
+        context = [*(manifest_of(e) for e in others), own_source, *orphans]
+        objects = [manifest_of(e) for e in self.inventory if not e.get("orphaned")]
+        for finding in verify_objects(objects, chart_repos=helm_repos, context=context):
+            self.findings.setdefault((finding.kind, finding.namespace, finding.name), []).append(finding)
 
     def full_name(self, k: str) -> str:
         return f"{self.name}-{k}"

@@ -338,9 +338,13 @@ def manifest_of(entry: dict) -> dict:
     return obj
 
 
-def verify_objects(objects: list[dict], *, chart_repos: dict[str, Path] | None = None) -> list[Finding]:
-    """Findings for every object the real Flux controllers would refuse, in the order of ``objects``."""
-    cluster = _Cluster(objects)
+def verify_objects(objects: list[dict], *, chart_repos: dict[str, Path] | None = None,
+                   context: list[dict] | None = None) -> list[Finding]:
+    """Findings for every object of ``objects`` the real Flux controllers would refuse, in their order.
+
+    ``context``: other objects on the cluster (e.g. applied by other configurations) that ``objects`` may refer
+    to; they are not checked themselves, and an object of ``objects`` with the same kind/namespace/name wins."""
+    cluster = _Cluster([*(context or []), *objects])
     repos = dict(chart_repos or {})
     index_cache: dict = {}
     findings: list[Finding] = []

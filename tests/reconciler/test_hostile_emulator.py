@@ -62,10 +62,10 @@ def test_hostile_repositories_beside_a_healthy_configuration(tmp_path: Path) -> 
             shown = emu.az(*FLUX, "show", *cluster["args"], "-n", name, "--query", FIELD.format(key), "-o", "tsv")
             return shown.ok().stdout.strip()
 
-        create("healthy", TUTORIAL_URL, *TUTORIAL)
         create("missing-helm", f"{HOSTILE}missing-helm-repository", *TUTORIAL)
         create("symlink-loop", f"{HOSTILE}symlink-loop", *APP)
         create("alias-bomb", f"{HOSTILE}alias-bomb", *APP)
+        create("healthy", TUTORIAL_URL, *TUTORIAL)  # last: the hostile objects are already on the cluster
 
         wait_until(lambda: field("healthy", "complianceState") == "Compliant", timeout=60)
         causes = {

@@ -133,3 +133,11 @@ def test_garbage_objects_do_not_crash() -> None:
             "metadata": {"name": "x"}, "spec": {"chart": "not-a-dict", "valuesFrom": "nope", "dependsOn": [7]}}]
     findings = verify_objects(junk)  # type: ignore[arg-type]
     assert findings and all(isinstance(f, Finding) for f in findings)
+
+
+def test_context_objects_are_referred_to_but_not_checked() -> None:
+    broken = release("other", source={"kind": "HelmRepository", "name": "absent"})
+    assert verify_objects([release()], context=[helm_repo(), broken]) == []
+    # an object of the checked ones wins over a context object of the same kind, namespace and name
+    finding = only(verify_objects([release(source={"kind": "HelmRepository", "name": "absent"})], context=[release()]))
+    assert "HelmRepository 'apps/absent'" in finding.message
