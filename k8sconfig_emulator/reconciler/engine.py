@@ -174,8 +174,12 @@ class _Run:
         if kind == "HelmRelease":
             helm = entry.get("helm") or {}
             src = helm.get("sourceRef") or {}
-            local = src.get("kind") == "HelmRepository" and self._local_chart_repo(src, helm_repos)
-            checked = "version resolved in the local chart repository index" if local else "version range valid"
+            if src.get("kind") != "HelmRepository":
+                checked = f"the chart in the {src.get('kind')} is not checked"
+            elif self._local_chart_repo(src, helm_repos):
+                checked = "version resolved in the local chart repository index"
+            else:
+                checked = "version range valid"
             message = (f"Helm chart '{helm.get('chart')}@{helm.get('version')}' from {src.get('kind')} "
                        f"'{src.get('namespace')}/{src.get('name')}': source found, {checked}; chart not downloaded "
                        f"or installed: {NO_NETWORK}")

@@ -293,3 +293,15 @@ def test_a_source_applied_by_another_configuration_counts(demo_repo, settings) -
     assert state["nextDueAt"] <= "2025-05-01T12:00:30.000000Z"  # looked at again soon, not after the 10-minute interval
     beside, _ = reconcile(apps, None, None, NOW, settings, others=infra_state["inventory"])
     assert beside["complianceState"] == "Compliant", beside["errorMessage"]
+
+
+def test_a_chart_from_a_git_repository_says_what_was_not_checked(demo_repo, settings) -> None:
+    release = demo_repo.path / "apps/base/podinfo/release.yaml"
+    release.write_text(release.read_text().replace("chart: podinfo", "chart: ./charts/podinfo").replace(
+        "kind: HelmRepository\n        name: podinfo", "kind: GitRepository\n        name: cluster-config").replace(
+        "namespace: podinfo\n  values", "namespace: cluster-config\n  values"))
+    demo_repo.commit("podinfo chart from the configuration's own repository")
+    status, _ = reconcile(make_config(str(demo_repo.path)), None, None, NOW, settings)
+    podinfo = ready(by_kind_name(status["statuses"])[("HelmRelease", "podinfo")])
+    assert podinfo["status"] == "True", podinfo["message"]
+    assert "the chart in the GitRepository is not checked" in podinfo["message"]
