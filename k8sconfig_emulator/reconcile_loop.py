@@ -41,6 +41,11 @@ def _other_objects(store, cluster_id: str, config: dict) -> list[dict]:
     return out
 
 
+def _spec_changed(reconciled: dict, current: dict) -> bool:
+    from k8sconfig_emulator.reconciler.schedule import spec_hash
+    return spec_hash(reconciled.get("properties") or {}) != spec_hash(current.get("properties") or {})
+
+
 def _failure(config: dict, state: dict | None, exc: BaseException, now: dt.datetime) -> tuple[dict, dict]:
     """Status and state for a reconcile that raised: Non-Compliant with the cause, retried later."""
     # only used when the reconciler is there
@@ -168,6 +173,8 @@ class ReconcileLoop:
             current = store.get(config["id"])
             if current is None or current["properties"].get("provisioningState") == "Deleting":
                 return None
+            if _spec_changed(config, current):
+                return None   # written while this reconcile ran: its status would describe the old spec
             for key in FLUX_STATUS_FIELDS:
                 if key in status:
                     current["properties"][key] = status[key]

@@ -44,6 +44,8 @@ class FakeReconciler:
         if config["name"] == "slow":
             self.slow_started.set()
             assert self.release.wait(60), "never released"
+            seen = f"reconciled with suspend={config['properties'].get('suspend')}"
+            return {"complianceState": "Compliant", "errorMessage": seen, "statuses": []}, {**(state or {}), "done": True}
         return {"complianceState": "Compliant", "errorMessage": "", "statuses": []}, {**(state or {}), "done": True}
 
 
@@ -139,3 +141,20 @@ def test_objects_of_the_clusters_other_configurations_reach_the_reconciler(loop_
     loop_env.store.put_state(flux_id("apps"), None, 0)
     loop_env.loop.tick(wait=True)
     assert seen["apps"] == ["charts"] and seen["infra"] == []
+
+
+def test_a_status_computed_for_an_older_spec_is_not_written(loop_env) -> None:
+    """A PATCH that lands while a worker reconciles must not get the old spec's status; the next tick
+    reconciles the new spec instead."""
+    store, fake, loop = loop_env.store, loop_env.fake, loop_env.loop
+    add(store, "slow", suspend=False)
+    loop.start()
+    assert fake.slow_started.wait(30)
+    changed = store.get(flux_id("slow"))
+    changed["properties"]["suspend"] = True
+    store.update_body(flux_id("slow"), changed)
+    fake.release.set()
+    wait_for(lambda: compliance(store, "slow") == "Compliant")
+    props = store.get(flux_id("slow"))["properties"]
+    assert props["suspend"] is True
+    assert props["errorMessage"] == "reconciled with suspend=True"
