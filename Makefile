@@ -63,7 +63,7 @@ lint: dev
 	bash scripts/azdev_lint.sh
 
 test: prereqs dev lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q -p no:cacheprovider tests
 
 # Needs only Python with pip (setuptools is fetched into pip's isolated build environment), no .venv.
 wheel:
