@@ -3,7 +3,7 @@ from codecs import open as open_file
 
 from setuptools import find_packages, setup
 
-VERSION = "3.0.0"
+VERSION = "3.1.0"
 AUTHOR = "k8s-configuration (Flux v2) maintainers"
 AUTHOR_EMAIL = "maintainers@users.noreply.r-seed-1f5fa8f2.example"
 SUMMARY = ("az k8s-configuration flux: create and manage Flux v2 GitOps configurations on AKS and Azure Arc "

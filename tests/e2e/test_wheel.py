@@ -26,7 +26,7 @@ def test_wheel_installs_with_az_extension_add(tmp_path):
     dist, wheels = tmp_path / "dist", tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(REPO)],
                    check=True, capture_output=True, timeout=300)
-    (wheel,) = dist.glob("k8s_configuration-3.0.0-*.whl")
+    (wheel,) = dist.glob("k8s_configuration-3.1.0-*.whl")
     # The extension's own dependencies, fetched once so that `az extension add` itself runs offline.
     subprocess.run([sys.executable, "-m", "pip", "download", "-q", "-d", str(wheels), *SDKS],
                    check=True, capture_output=True, timeout=600)
@@ -45,7 +45,7 @@ def test_wheel_installs_with_az_extension_add(tmp_path):
     listed = az("extension", "show", "--name", "k8s-configuration", "-o", "json")
     assert listed.returncode == 0, listed.stderr
     shown = json.loads(listed.stdout)
-    assert shown["version"] == "3.0.0" and shown["extensionType"] == "whl"
+    assert shown["version"] == "3.1.0" and shown["extensionType"] == "whl"
     meta = shown["metadata"]
     # The oldest az it claims to work with is the one this suite runs.
     assert meta["azext.minCliCoreVersion"] == TESTED_CLI_VERSION
