@@ -36,7 +36,7 @@ def _exports(text: str) -> dict[str, str]:
 @pytest.fixture
 def detached(tmp_path):
     data_dir = tmp_path / "data"
-    _run("start", "--detach", "--data-dir", str(data_dir), "--operation-delay", "0.1")
+    _run("start", "--detach", "--data-dir", str(data_dir), "--operation-delay", "0.1", "--retry-after", "0")
     try:
         yield data_dir
     finally:
