@@ -14,7 +14,6 @@ Nothing here is used by the emulator itself.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import signal
@@ -39,21 +38,10 @@ FAST = {"--operation-delay": "0", "--extension-install-delay": "0", "--reconcile
         "--retry-after": "0"}
 
 
-@functools.cache
-def start_options() -> frozenset[str]:
-    """The option names `k8sconfig-emulator start` accepts."""
-    from k8sconfig_emulator.cli import build_parser
-
-    commands = next(a for a in build_parser()._actions if a.dest == "command")  # argparse has no public API for this
-    return frozenset(opt for action in commands.choices["start"]._actions for opt in action.option_strings)
-
-
 def fast_args(*args: str) -> list[str]:
-    """`args` plus every FAST setting that `args` does not set itself (and this emulator version knows)."""
+    """`args` plus every FAST setting that `args` does not set itself."""
     given = {a.split("=", 1)[0] for a in args if a.startswith("--")}
-    extra = [part for option, value in FAST.items() if option not in given and option in start_options()
-             for part in (option, value)]
-    return [*args, *extra]
+    return [*args, *(part for option, value in FAST.items() if option not in given for part in (option, value))]
 
 
 class EmulatorProcess:
