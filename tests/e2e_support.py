@@ -6,7 +6,6 @@ Emulator processes come from the one harness, k8sconfig_emulator.testing (shared
 from __future__ import annotations
 
 import json
-import shlex
 import shutil
 import subprocess
 import sys
@@ -77,17 +76,6 @@ class Emulator(EmulatorProcess):
         argv = [str(a) for a in args]
         proc = super().az(*argv, env=env, timeout=timeout)
         return AzResult(proc.returncode, proc.stdout, proc.stderr, argv)
-
-
-def _parse_exports(text: str) -> dict[str, str]:
-    """The variables of `k8sconfig-emulator env` output (`export NAME=VALUE` lines)."""
-    env = {}
-    for line in text.splitlines():
-        parts = shlex.split(line)
-        if len(parts) == 2 and parts[0] == "export" and "=" in parts[1]:
-            key, _, value = parts[1].partition("=")
-            env[key] = value
-    return env
 
 
 def wait_until(predicate, timeout: float = 60.0, interval: float = 0.5):
