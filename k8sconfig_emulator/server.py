@@ -105,10 +105,17 @@ def run(cfg: EmulatorConfig) -> None:
                 print(demo_repo.note(), flush=True)
 
     threading.Thread(target=announce, name="announce", daemon=True).start()
+    # uvicorn shuts down on SIGTERM, then raises the signal again with the handler it found: with the default one
+    # the process would die before the `finally` below removes emulator.json. Exit through Python instead.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         server.run(sockets=[sock])
     finally:
         datadir.remove_runtime(cfg.data_dir, os.getpid())
+
+
+def _exit_on_signal(_signum, _frame) -> None:
+    raise SystemExit(0)  # a requested shutdown that completed
 
 
 def _serve_demo_repo(cfg: EmulatorConfig) -> None:

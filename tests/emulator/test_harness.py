@@ -39,3 +39,15 @@ def test_process_serves_restarts_on_its_port_and_stops(tmp_path):
     except ProcessLookupError:
         alive = False
     assert not alive
+
+
+def test_sigterm_shuts_down_cleanly_and_removes_its_runtime_file(tmp_path):
+    """A service manager's SIGTERM (not only `k8sconfig-emulator stop`) leaves no emulator.json behind."""
+    emu = EmulatorProcess(tmp_path / "data", *fast_args()).start()
+    try:
+        assert (emu.data_dir / "emulator.json").exists()
+        emu.proc.terminate()
+        emu.proc.wait(timeout=30)
+        assert not (emu.data_dir / "emulator.json").exists()
+    finally:
+        emu.stop()
