@@ -41,10 +41,10 @@ def optional_module(name: str, required: tuple[str, ...]) -> ModuleType | None:
     """Import a part another package provides; a clear log line instead of a crash when missing."""
     try:
         module = importlib.import_module(f"k8sconfig_emulator.{name}")
+        missing = [attr for attr in required if not hasattr(module, attr)]  # a package may import names lazily
     except ImportError as exc:
         log.warning("k8sconfig_emulator.%s is not available (%s); running without it", name, exc)
         return None
-    missing = [attr for attr in required if not hasattr(module, attr)]
     if missing:
         log.warning("k8sconfig_emulator.%s lacks %s; running without it", name, ", ".join(missing))
         return None
