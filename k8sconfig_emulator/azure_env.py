@@ -33,7 +33,6 @@ from k8sconfig_emulator.tokens import SUBSCRIPTION_ID, TENANT_ID
 
 CLOUD = "K8sConfigEmulator"
 PORT_MARKER = ".emulator-port"
-SHELLS = ("bash", "zsh", "fish", "powershell")
 LIST_VARIABLE = "K8SCONFIG_EMULATOR_ENV"
 SAVED_PREFIX = "K8SCONFIG_EMULATOR_SAVED_"
 EXTENSION_NAME = "k8s-configuration"

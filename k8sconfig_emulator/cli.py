@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 
-from k8sconfig_emulator import azure_env, datadir
+from k8sconfig_emulator import datadir
 from k8sconfig_emulator.config import (
     ConfigError,
     EmulatorConfig,
@@ -21,6 +21,11 @@ from k8sconfig_emulator.config import (
 CLUSTER_TYPES = {"connectedclusters": ("Microsoft.Kubernetes", "connectedClusters"),
                  "managedclusters": ("Microsoft.ContainerService", "managedClusters"),
                  "provisionedclusters": ("Microsoft.HybridContainerService", "provisionedClusters")}
+
+
+# `env --shell`: the syntaxes azure_env writes (azure_env imports tokens/certs, i.e. cryptography: only `env` and
+# `start` load it, not every command).
+SHELLS = ("bash", "zsh", "fish", "powershell")
 
 
 class UsageError(Exception):
@@ -82,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "Invoke-Expression. When no emulator answers, the lines make az fail instead of reaching "
                     "Azure, and the evaluation fails. --unset gives the shell back to Azure.")
     _add_data_dir(env)
-    env.add_argument("--shell", choices=azure_env.SHELLS, default="bash",
+    env.add_argument("--shell", choices=SHELLS, default="bash",
                      help="syntax of the printed lines (default bash; zsh is the same)")
     env.add_argument("--unset", action="store_true",
                      help="print the lines that give the shell back to Azure: "
@@ -168,6 +173,8 @@ def cmd_stop(args, data_dir, argv) -> int:
 
 
 def _warn_installed_extension(data_dir) -> None:
+    from k8sconfig_emulator import azure_env
+
     installed = azure_env.installed_extension(os.environ)
     if installed is None:
         return
@@ -181,7 +188,7 @@ def _warn_installed_extension(data_dir) -> None:
 
 
 def cmd_env(args, data_dir, argv) -> int:
-    from k8sconfig_emulator import server
+    from k8sconfig_emulator import azure_env, server
 
     if args.unset:
         sys.stdout.write(azure_env.unset_lines(os.environ, args.shell))
