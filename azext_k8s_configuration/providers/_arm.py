@@ -70,9 +70,7 @@ def plain(model):
         return None
     if getattr(model, "_is_model", False):  # TypeSpec models (fluxconfigurations/extensions 1.0.0)
         data = model.as_dict()
-    elif hasattr(model, "serialize"):  # msrest-style models of the legacy multi-API package
-        data = model.serialize(keep_readonly=True)
-    else:
+    else:  # Flux v1 results of providers/_source_control.py: dicts in ARM wire shape
         data = copy.deepcopy(dict(model))
     props = data.get("properties")
     if isinstance(props, dict):
