@@ -21,7 +21,6 @@ _KLOG_RE = re.compile(r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "[^"]*" err="(?P<err>.*
 MAX_MANIFEST_FILE_BYTES = 16 * 1024 * 1024
 MAX_BUILD_OUTPUT = 64 * 1024 * 1024
 MAX_GENERATED_RESOURCES = 25_000  # manifest files one generated kustomization may list
-_LOADER = yamlsafe.LOADER
 # kustomize's legacy output order: these kinds first, in this order; webhooks last; the rest in between
 _ORDER_FIRST = ("Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
                 "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret",

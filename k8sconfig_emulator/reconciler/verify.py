@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 import yaml
 
 from .semver import SemverError, best_match, parse_constraint
+from .yamlsafe import LOADER
 
 HELM_SOURCE_KINDS = ("HelmRepository", "GitRepository", "Bucket")
 CHART_REF_KINDS = ("OCIRepository", "HelmChart")
 KUSTOMIZATION_SOURCE_KINDS = ("GitRepository", "OCIRepository", "Bucket")
 MAX_INDEX_BYTES = 32 * 1024 * 1024
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def _chart_index(directory: Path) -> dict[str, list[str]]:
     if len(raw) > MAX_INDEX_BYTES:
         raise ChartIndexError(f"{index.name} of the local chart repository is larger than {MAX_INDEX_BYTES} bytes")
     try:
-        doc = yaml.load(raw, Loader=_LOADER)
+        doc = yaml.load(raw, Loader=LOADER)
     except yaml.YAMLError as exc:
         raise ChartIndexError(f"{index.name} of the local chart repository is not valid YAML") from exc
     entries = doc.get("entries") if isinstance(doc, dict) else None
