@@ -98,3 +98,16 @@ def flux_body(url: str = "https://example.invalid/repo.git", **extra_props) -> d
              "kustomizations": {"apps": {"path": "./apps"}}}
     props.update(extra_props)
     return {"properties": props}
+
+
+def config_path(cluster: str, name: str = "cfg") -> str:
+    """The path of flux configuration ``name`` on ``cluster`` (a cluster id)."""
+    return f"{cluster}/{KC}/fluxConfigurations/{name}"
+
+
+def expect_error(response, status: int, code: str) -> dict:
+    """Assert an ARM error answer with ``status`` and error ``code``; returns the error object."""
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == code, error
+    return error

@@ -7,20 +7,10 @@ import uuid
 
 import pytest
 from emu_helpers import KC, SUB, flux_body
+from emu_helpers import config_path as _config
+from emu_helpers import expect_error as _error
 
 from k8sconfig_emulator import tokens
-
-
-def _config(cluster: str, name: str = "cfg") -> str:
-    return f"{cluster}/{KC}/fluxConfigurations/{name}"
-
-
-def _error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    error = response.json()["error"]
-    assert error["code"] == code, error
-    return error
-
 
 # -- authentication ---------------------------------------------------------------------------
 

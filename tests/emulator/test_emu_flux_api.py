@@ -6,10 +6,7 @@ import concurrent.futures
 import uuid
 
 from emu_helpers import KC, flux_body
-
-
-def _config_url(cluster: str, name: str = "cfg") -> str:
-    return f"{cluster}/{KC}/fluxConfigurations/{name}"
+from emu_helpers import config_path as _config_url
 
 
 def test_put_creates_with_lro_headers_and_defaults(emulator):
