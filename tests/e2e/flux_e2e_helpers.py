@@ -1,6 +1,7 @@
 """Helpers of the end-to-end tests: local git repositories, request-log filters, error assertions."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_SOURCE = REPO_ROOT / "examples" / "gitops-demo"
 FLUX = ("k8s-configuration", "flux")
+LEGACY = ("k8s-configuration",)  # the deprecated Flux v1 commands
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 # A host name that can never resolve: only the emulator's insteadOf rewrite makes it reachable.
 GIT_HOST = "https://git.e2e.invalid/"
 WRITE_METHODS = {"PUT", "PATCH", "DELETE", "POST"}
@@ -100,3 +103,14 @@ def statuses_by_kind(config: dict) -> dict[str, set[str]]:
     for status in props(config).get("statuses") or []:
         found.setdefault(status["kind"], set()).add(status["name"])
     return found
+
+
+def seed_legacy(emulator, cluster: dict, name: str) -> None:
+    """A Flux v1 sourceControlConfiguration `name` on `cluster`, written with `az rest` (the extension only reads
+    and deletes them)."""
+    url = (f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{cluster['group']}/providers/Microsoft.Kubernetes"
+           f"/connectedClusters/{cluster['name']}/providers/Microsoft.KubernetesConfiguration"
+           f"/sourceControlConfigurations/{name}?api-version=2022-03-01")
+    body = {"properties": {"repositoryUrl": "https://github.com/example/flux-v1-config", "operatorType": "Flux",
+                           "operatorNamespace": name, "operatorInstanceName": name, "operatorScope": "namespace"}}
+    emulator.az("rest", "--method", "put", "--url", url, "--body", json.dumps(body), "-o", "none").ok()

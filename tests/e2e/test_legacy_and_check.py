@@ -1,22 +1,9 @@
 """Deprecated Flux v1 commands on a seeded sourceControlConfiguration, and `flux check` (+ --fix)."""
 from __future__ import annotations
 
-import json
+from flux_e2e_helpers import FLUX, LEGACY, arm_writes, assert_clean_error, seed_legacy
 
-from flux_e2e_helpers import FLUX, arm_writes, assert_clean_error
-
-LEGACY = ("k8s-configuration",)
 SCC = "legacy-config"
-SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-
-
-def _seed_source_control_configuration(emulator, cluster):
-    url = (f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{cluster['group']}/providers/Microsoft.Kubernetes"
-           f"/connectedClusters/{cluster['name']}/providers/Microsoft.KubernetesConfiguration"
-           f"/sourceControlConfigurations/{SCC}?api-version=2022-03-01")
-    body = {"properties": {"repositoryUrl": "https://github.com/example/flux-v1-config", "operatorType": "Flux",
-                           "operatorNamespace": SCC, "operatorInstanceName": SCC, "operatorScope": "namespace"}}
-    emulator.az("rest", "--method", "put", "--url", url, "--body", json.dumps(body), "-o", "none").ok()
 
 
 def _assert_deprecated(result, replacement):
@@ -25,7 +12,7 @@ def _assert_deprecated(result, replacement):
 
 
 def test_legacy_commands_and_preflight_check(emulator, cluster):
-    _seed_source_control_configuration(emulator, cluster)
+    seed_legacy(emulator, cluster, SCC)
 
     check = emulator.az(*FLUX, "check", *cluster["args"])
     assert_clean_error(check, 1, "2 of 4 preflight checks failed", "--fix")

@@ -7,7 +7,6 @@ from the id, no secrets; `--dry-run` still prints the wire request), the tables,
 """
 from __future__ import annotations
 
-import json
 import os
 import pty
 import shutil
@@ -15,15 +14,20 @@ import subprocess
 
 import pytest
 from e2e_support import BIN, TUTORIAL_URL, wait_until
-from flux_e2e_helpers import FLUX, arm_writes, assert_clean_error, flux_writes
+from flux_e2e_helpers import (
+    FLUX,
+    LEGACY,
+    arm_writes,
+    assert_clean_error,
+    flux_writes,
+    seed_legacy,
+)
 
 NAME = "pipeline"
 KUSTOMIZATIONS = ["--kustomization", "name=infra", "path=./infrastructure", "prune=true",
                   "--kustomization", "name=apps", "path=./apps/staging", "prune=true", "dependsOn=infra"]
 SECRET = "pipeline-canary-7f3a9c"
 NO_PROMPT_ENV = {"AZURE_CORE_DISABLE_CONFIRM_PROMPT": "true"}
-LEGACY = ("k8s-configuration",)
-SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 
 
 def _az(emulator, cluster, command, *args, **kwargs):
@@ -165,21 +169,12 @@ def test_non_compliant_table_says_why(emulator, cluster):
     assert message[:40] in rows[0] or "no-such-directory" in rows[0]
 
 
-def _seed_legacy(emulator, cluster, name):
-    url = (f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{cluster['group']}/providers/Microsoft.Kubernetes"
-           f"/connectedClusters/{cluster['name']}/providers/Microsoft.KubernetesConfiguration"
-           f"/sourceControlConfigurations/{name}?api-version=2022-03-01")
-    body = {"properties": {"repositoryUrl": "https://github.com/example/flux-v1-config", "operatorType": "Flux",
-                           "operatorNamespace": name, "operatorInstanceName": name, "operatorScope": "namespace"}}
-    emulator.az("rest", "--method", "put", "--url", url, "--body", json.dumps(body), "-o", "none").ok()
-
-
 def _legacy(emulator, cluster, command, *args, **kwargs):
     return emulator.az(*LEGACY, command, *cluster["args"], *args, **kwargs)
 
 
 def test_legacy_show_and_list_print_the_reference_shape(emulator, cluster):
-    _seed_legacy(emulator, cluster, "v1")
+    seed_legacy(emulator, cluster, "v1")
     shown = _legacy(emulator, cluster, "show", "-n", "v1").ok().json
     assert "properties" not in shown and shown["resourceGroup"] == cluster["group"]
     assert shown["repositoryUrl"] == "https://github.com/example/flux-v1-config"
@@ -262,7 +257,7 @@ def test_disable_confirm_prompt_in_the_config_file_skips_every_prompt(emulator, 
 
 
 def test_legacy_delete_without_terminal_fails_cleanly(emulator, cluster):
-    _seed_legacy(emulator, cluster, "v1-keep")
+    seed_legacy(emulator, cluster, "v1-keep")
     mark = emulator.log_mark()
     _assert_no_terminal_error(_legacy(emulator, cluster, "delete", "-n", "v1-keep"))
     assert arm_writes(emulator.requests_since(mark)) == []
