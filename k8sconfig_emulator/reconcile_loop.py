@@ -49,22 +49,21 @@ def _spec_changed(reconciled: dict, current: dict) -> bool:
 def _failure(config: dict, state: dict | None, exc: BaseException, now: dt.datetime) -> tuple[dict, dict]:
     """Status and state for a reconcile that raised: Non-Compliant with the cause, retried later."""
     # only used when the reconciler is there
-    from k8sconfig_emulator.reconciler.schedule import spec_hash
+    from k8sconfig_emulator.reconciler import statuses
+    from k8sconfig_emulator.reconciler.schedule import iso, spec_hash
     from k8sconfig_emulator.reconciler.source import protected_secrets
     from k8sconfig_emulator.reconciler.urls import scrub
 
     props = config.get("properties") or {}
-    ts = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    ts = iso(now)
     cause = scrub(f"{type(exc).__name__}: {exc}", protected_secrets(props))
-    message = f"the emulated cluster could not reconcile the configuration: {cause}"[:2000]
-    status = {"complianceState": "Non-Compliant", "errorMessage": message, "statusUpdatedAt": ts,
-              "statuses": [{"name": config.get("name"), "namespace": props.get("namespace"),
-                            "kind": props.get("sourceKind") or "GitRepository", "complianceState": "Non-Compliant",
-                            "appliedBy": None,
-                            "statusConditions": [{"lastTransitionTime": ts, "message": message,
-                                                  "reason": "ReconciliationFailed", "status": "False",
-                                                  "type": "Ready"}]}]}
-    retry = (now + dt.timedelta(seconds=ERROR_RETRY_SECONDS)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    message = statuses.clip(f"the emulated cluster could not reconcile the configuration: {cause}",
+                            statuses.MAX_MESSAGE)
+    source = statuses.Result(props.get("sourceKind") or "GitRepository", config.get("name"), props.get("namespace"),
+                             statuses.NON_COMPLIANT, "ReconciliationFailed", message)
+    status = {"complianceState": statuses.NON_COMPLIANT, "errorMessage": message, "statusUpdatedAt": ts,
+              "statuses": [statuses.to_status(source, {}, ts)]}
+    retry = iso(now + dt.timedelta(seconds=ERROR_RETRY_SECONDS))
     return status, {**(state or {}), "specHash": spec_hash(props), "nextDueAt": retry, "failedAt": ts}
 
 
