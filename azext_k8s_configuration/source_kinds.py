@@ -22,6 +22,7 @@ from .booleans import parse_bool
 from .durations import parse_duration
 from .flux_args import FLAG_NAMES, FluxArgs, flag
 from .keys import validate_known_hosts, validate_ssh_private_key
+from .redaction import SECRET_FIELD_PATHS
 from .secrets_input import decode_base64
 from .urls import is_http, validate_url
 
@@ -230,13 +231,17 @@ def _plain(dest: str) -> Callable[[object], str]:
 
 
 def exclusive_nulls(kind: str, fragment: dict, existing: dict) -> dict:
-    """Nulls for existing members of an EXCLUSIVE set that the fragment replaces (update only)."""
+    """Nulls for existing members of an EXCLUSIVE set that the fragment replaces (update only).
+
+    A secret member (accountKey, sasToken) is nulled even when `existing` lacks it: ARM never returns a
+    secret, so its absence from a GET does not mean it is unset on the server."""
     nulls: dict = {}
+    write_only = {path[1:] for path in SECRET_FIELD_PATHS if path[0] == KINDS[kind].prop}
     for group in EXCLUSIVE[kind]:
         if not any(_get(fragment, p) is not None for p in group):
             continue
         for path in group:
-            if _get(fragment, path) is None and _get(existing, path) is not None:
+            if _get(fragment, path) is None and (_get(existing, path) is not None or path in write_only):
                 _set(nulls, path, None)
     if kind == "git" and "url" in fragment and existing.get("url"):
         stale = ("sshKnownHosts",) if is_http(fragment["url"]) else ("httpsUser",)

@@ -104,7 +104,8 @@ def test_patch_azblob_switch_auth_method_nulls_old():
     existing = existing_config("azureBlob", {"url": "https://a.blob.core.windows.net", "containerName": "c",
                                              "managedIdentity": {"clientId": "id"}})
     patch = build_patch_body(FluxArgs(sas_token="sv=1"), existing, "cfg")[0]["properties"]
-    assert patch["azureBlob"] == {"sasToken": "sv=1", "managedIdentity": None}
+    # accountKey is secret (never in a GET), so it is nulled whether or not it was set
+    assert patch["azureBlob"] == {"sasToken": "sv=1", "managedIdentity": None, "accountKey": None}
     with pytest.raises(MutuallyExclusiveArgumentError):
         build_patch_body(FluxArgs(sas_token="sv=1", account_key="k"), existing, "cfg")
 
