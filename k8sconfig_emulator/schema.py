@@ -265,17 +265,20 @@ def redact_for_log(value: Any, names: frozenset[str], keys_are_names: bool = Fal
     """Mask secrets for logging. A property named in ``names`` (any casing) or whose name looks secret keeps its
     keys if it is a map, every value becomes <redacted>; in every string, URLs lose their user:password@ and the
     values of secret-looking query parameters (SAS signatures, tokens)."""
-    folded = frozenset(n.lower() for n in names)
+    return _redact(value, frozenset(n.lower() for n in names), keys_are_names)
+
+
+def _redact(value: Any, folded: frozenset[str], keys_are_names: bool = False) -> Any:
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             if isinstance(key, str) and item is not None and not keys_are_names and _looks_secret(key, folded):
                 out[key] = {k: REDACTED for k in item} if isinstance(item, dict) else REDACTED
             else:
-                out[key] = redact_for_log(item, names, isinstance(key, str) and key.lower() in _NAMED_ENTRIES)
+                out[key] = _redact(item, folded, isinstance(key, str) and key.lower() in _NAMED_ENTRIES)
         return out
     if isinstance(value, list):
-        return [redact_for_log(v, names) for v in value]
+        return [_redact(v, folded) for v in value]
     if isinstance(value, str) and "://" in value:
         return _URL.sub(_scrub_url, value)
     return value
