@@ -56,11 +56,15 @@ def expanded_nodes(text: str) -> int:
     return largest
 
 
+def _document_too_large() -> YamlLimitError:
+    return YamlLimitError(f"a document is larger than {MAX_DOCUMENT_BYTES // 2**20} MiB of YAML (Kubernetes accepts "
+                          "objects up to 1.5 MiB)")
+
+
 def check(text: str) -> None:
     """Raise YamlLimitError when one document of ``text`` is too large or its aliases expand too far."""
-    if len(text) > MAX_DOCUMENT_BYTES and text.count("\n---") == 0:
-        raise YamlLimitError(f"a document is larger than {MAX_DOCUMENT_BYTES // 2**20} MiB of YAML (Kubernetes accepts objects "
-                             "up to 1.5 MiB)")
+    if len(text) > MAX_DOCUMENT_BYTES and "\n---" not in text:
+        raise _document_too_large()
     if "&" in text and "*" in text:  # only documents with anchors and aliases can expand
         expanded_nodes(text)
 
@@ -68,8 +72,7 @@ def check(text: str) -> None:
 def load(text: str):
     """One YAML document, bounded; raises YamlLimitError or yaml.YAMLError."""
     if len(text) > MAX_DOCUMENT_BYTES:
-        raise YamlLimitError(f"a document is larger than {MAX_DOCUMENT_BYTES // 2**20} MiB of YAML (Kubernetes accepts objects "
-                             "up to 1.5 MiB)")
+        raise _document_too_large()
     check(text)
     return yaml.load(text, Loader=LOADER)
 
