@@ -4,7 +4,7 @@ A confirmation is skipped by `--yes` or by the `core.disable_confirm_prompt` set
 core.disable_confirm_prompt=true`, or the environment variable AZURE_CORE_DISABLE_CONFIRM_PROMPT=true). Without a
 terminal to ask on (a script or a CI pipeline), it fails with a clean az error naming `--yes`, before any write.
 """
-from azure.cli.core.azclierror import ManualInterrupt, NoTTYError
+from azure.cli.core.azclierror import ManualInterrupt, NoTTYError, ValidationError
 from knack.prompting import NoTTYException, prompt_y_n, verify_is_a_tty
 
 CANCELLED = "Operation cancelled."
@@ -13,8 +13,15 @@ UNATTENDED_HINT = ("Pass --yes to confirm without a prompt, or turn prompts off 
 
 
 def prompts_disabled(cli_ctx):
-    """True when the user turned confirmation prompts off (config file or environment variable)."""
-    return cli_ctx.config.getboolean("core", "disable_confirm_prompt", fallback=False)
+    """True when the user turned confirmation prompts off (config file or environment variable); a value that is
+    not a boolean (e.g. an empty AZURE_CORE_DISABLE_CONFIRM_PROMPT) is a clean error instead of a traceback."""
+    try:
+        return cli_ctx.config.getboolean("core", "disable_confirm_prompt", fallback=False)
+    except ValueError:
+        value = cli_ctx.config.get("core", "disable_confirm_prompt", fallback="")
+        raise ValidationError(f"The setting core.disable_confirm_prompt is {value!r}, which is not true or false.",
+                              "Set AZURE_CORE_DISABLE_CONFIRM_PROMPT (or 'az config set core.disable_confirm_prompt') "
+                              "to true or false, or unset it; pass --yes to confirm a single command.") from None
 
 
 def _no_terminal(action):

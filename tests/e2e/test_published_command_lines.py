@@ -249,3 +249,20 @@ def test_switching_azure_blob_auth_clears_the_secret_method_it_replaces(emulator
         blob = patch["body"]["properties"]["azureBlob"]
         for key, value in expected.items():
             assert blob[key] == value, (flags, key, blob)
+
+
+def test_a_confirm_prompt_setting_that_is_not_a_boolean_is_a_clean_error(emulator):
+    """CI scripts export AZURE_CORE_DISABLE_CONFIRM_PROMPT; an empty or misspelt value was a traceback from
+    knack's getboolean. It is a clean error naming the setting, and nothing is deleted."""
+    cluster = new_cluster(emulator)
+    emulator.az(*FLUX, "create", *cluster["args"], "-n", "keep", "-u", TUTORIAL_URL, "--branch", "main",
+                "-k", "name=infra", "-o", "none").ok()
+    for value in ("", "maybe"):
+        mark = emulator.log_mark()
+        result = emulator.az(*FLUX, "delete", *cluster["args"], "-n", "keep",
+                             env={"AZURE_CORE_DISABLE_CONFIRM_PROMPT": value})
+        assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+        assert "core.disable_confirm_prompt" in result.stderr and repr(value) in result.stderr
+        assert [r for r in emulator.requests_since(mark) if r["method"] == "DELETE"] == []
+    shown = emulator.az(*FLUX, "show", *cluster["args"], "-n", "keep", "--query", "name", "-o", "tsv").ok()
+    assert shown.stdout.strip() == "keep"
