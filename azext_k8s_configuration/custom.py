@@ -24,7 +24,8 @@ def _flux_args(values):
 
 def _write_options(values):
     return {"no_wait": bool(values.get("no_wait")), "dry_run": bool(values.get("dry_run")),
-            "wait": bool(values.get("wait_for_compliance")), "wait_timeout": values.get("compliance_timeout")}
+            "wait_for_compliance": bool(values.get("wait_for_compliance")),
+            "compliance_timeout": values.get("compliance_timeout")}
 
 
 # ---- flux configurations ---------------------------------------------------------------------------------

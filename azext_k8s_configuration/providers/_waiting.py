@@ -11,19 +11,19 @@ def parse_wait_timeout(value, flag="--compliance-timeout"):
     return parse_duration(value if value is not None else "10m", flag)
 
 
-def wait_seconds_for(no_wait, wait, wait_timeout):
+def wait_seconds_for(no_wait, wait_for_compliance, compliance_timeout):
     """Seconds `--wait-for-compliance` may take (None without it); with --no-wait, or a --compliance-timeout
     without it, it is an error."""
-    if no_wait and wait:
+    if no_wait and wait_for_compliance:
         from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
         raise MutuallyExclusiveArgumentError("--wait-for-compliance and --no-wait cannot be used together.",
                                              "Use --wait-for-compliance to wait until Compliant, or --no-wait to "
                                              "return at once.")
-    if wait_timeout is not None and not wait:
+    if compliance_timeout is not None and not wait_for_compliance:
         from azure.cli.core.azclierror import RequiredArgumentMissingError
         raise RequiredArgumentMissingError("--compliance-timeout only applies with --wait-for-compliance.",
                                            "Add --wait-for-compliance, or drop --compliance-timeout.")
-    return parse_wait_timeout(wait_timeout) if wait else None
+    return parse_wait_timeout(compliance_timeout) if wait_for_compliance else None
 
 
 def config_fetcher(cmd, cluster, name, missing_ok=False):

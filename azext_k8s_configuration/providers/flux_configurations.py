@@ -49,20 +49,21 @@ def get_config(cmd, cluster, name):
 
 
 def _finish_write(cmd, cluster, name, result, wait_seconds):
-    """The written configuration; with --wait (wait_seconds set), the one that became compliant."""
+    """The written configuration; with --wait-for-compliance (wait_seconds set), the one that became compliant."""
     config = plain(result)
     if wait_seconds is not None:
         config = _waiting.wait_compliant(cmd, cluster, name, wait_seconds)
     return config
 
 
-def create(cmd, cluster, name, args, *, no_wait=False, dry_run=False, wait=False, wait_timeout=None):
+def create(cmd, cluster, name, args, *, no_wait=False, dry_run=False, wait_for_compliance=False,
+           compliance_timeout=None):
     from azext_k8s_configuration.body_builder import build_put_body
     from azext_k8s_configuration.providers.extension_install import (
         ensure_flux_extension,
     )
     _validate_name(name)
-    wait_seconds = _waiting.wait_seconds_for(no_wait, wait, wait_timeout)
+    wait_seconds = _waiting.wait_seconds_for(no_wait, wait_for_compliance, compliance_timeout)
     body, warnings = build_put_body(args, name)
     _warn_all(warnings)
     if dry_run:
@@ -85,10 +86,11 @@ def _confirm_kind_change(cmd, existing, args, name, yes):
     prompts.confirm(cmd, question, f"change the source kind of {_what(name)}", yes=yes)
 
 
-def update(cmd, cluster, name, args, *, yes=False, no_wait=False, dry_run=False, wait=False, wait_timeout=None):
+def update(cmd, cluster, name, args, *, yes=False, no_wait=False, dry_run=False, wait_for_compliance=False,
+           compliance_timeout=None):
     from azext_k8s_configuration.body_builder import build_patch_body
     _validate_name(name)
-    wait_seconds = _waiting.wait_seconds_for(no_wait, wait, wait_timeout)
+    wait_seconds = _waiting.wait_seconds_for(no_wait, wait_for_compliance, compliance_timeout)
     existing = get_config(cmd, cluster, name)
     patch, kind_changed, warnings = build_patch_body(args, existing, name)
     _warn_all(warnings)

@@ -69,33 +69,33 @@ def _send(cmd, cluster, name, patch, no_wait):
         return run_lro(cmd, no_wait, client.begin_update, *cluster_args(cluster), name, patch)
 
 
-def _write(cmd, cluster, name, kustomization_name, spec, *, no_wait, dry_run, wait, wait_seconds):
+def _write(cmd, cluster, name, kustomization_name, spec, *, no_wait, dry_run, wait_seconds):
     patch = _patch(kustomization_name, spec)
     if dry_run:
         return dry_run_request(cmd, "PATCH", cluster, COLLECTION, name, body=patch, note=DRY_RUN_NOTE)
     result = _send(cmd, cluster, name, patch, no_wait)
     if no_wait:
         return None
-    if wait:
+    if wait_seconds is not None:
         return _waiting.wait_compliant(cmd, cluster, name, wait_seconds, kustomization=kustomization_name)
     return plain(result)
 
 
-def _create_or_update(cmd, cluster, name, kustomization_name, args, *, check_existing, no_wait, dry_run, wait,
-                      wait_timeout):
+def _create_or_update(cmd, cluster, name, kustomization_name, args, *, check_existing, no_wait, dry_run,
+                      wait_for_compliance, compliance_timeout):
     """One GET, the existence rule of the command, the dependsOn check on the merged view, one PATCH."""
     _validate_names(name, kustomization_name)
-    wait_seconds = _waiting.wait_seconds_for(no_wait, wait, wait_timeout)
+    wait_seconds = _waiting.wait_seconds_for(no_wait, wait_for_compliance, compliance_timeout)
     spec = _spec_from_flags(args, kustomization_name, name)
     existing = _existing(get_config(cmd, cluster, name))
     check_existing(existing)
     _validate_dependencies(existing, {kustomization_name: spec})
-    return _write(cmd, cluster, name, kustomization_name, spec, no_wait=no_wait, dry_run=dry_run, wait=wait,
+    return _write(cmd, cluster, name, kustomization_name, spec, no_wait=no_wait, dry_run=dry_run,
                   wait_seconds=wait_seconds)
 
 
-def create(cmd, cluster, name, kustomization_name, args, *, no_wait=False, dry_run=False, wait=False,
-           wait_timeout=None):
+def create(cmd, cluster, name, kustomization_name, args, *, no_wait=False, dry_run=False,
+           wait_for_compliance=False, compliance_timeout=None):
     def must_be_new(existing):
         if kustomization_name in existing:
             raise ValidationError(
@@ -104,7 +104,8 @@ def create(cmd, cluster, name, kustomization_name, args, *, no_wait=False, dry_r
                 "--kustomization-name.")
 
     return _create_or_update(cmd, cluster, name, kustomization_name, args, check_existing=must_be_new, no_wait=no_wait,
-                             dry_run=dry_run, wait=wait, wait_timeout=wait_timeout)
+                             dry_run=dry_run, wait_for_compliance=wait_for_compliance,
+                             compliance_timeout=compliance_timeout)
 
 
 def _missing(name, kustomization_name, existing, action_hint):
@@ -114,15 +115,16 @@ def _missing(name, kustomization_name, existing, action_hint):
         action_hint)
 
 
-def update(cmd, cluster, name, kustomization_name, args, *, no_wait=False, dry_run=False, wait=False,
-           wait_timeout=None):
+def update(cmd, cluster, name, kustomization_name, args, *, no_wait=False, dry_run=False,
+           wait_for_compliance=False, compliance_timeout=None):
     def must_exist(existing):
         if kustomization_name not in existing:
             raise _missing(name, kustomization_name, existing,
                            "Add it with 'az k8s-configuration flux kustomization create'.")
 
     return _create_or_update(cmd, cluster, name, kustomization_name, args, check_existing=must_exist, no_wait=no_wait,
-                             dry_run=dry_run, wait=wait, wait_timeout=wait_timeout)
+                             dry_run=dry_run, wait_for_compliance=wait_for_compliance,
+                             compliance_timeout=compliance_timeout)
 
 
 def delete(cmd, cluster, name, kustomization_name, *, yes=False, no_wait=False, dry_run=False):
