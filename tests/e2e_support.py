@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,10 +67,6 @@ class Emulator(EmulatorProcess):
         super().__init__(base / "emulator", "--git-insteadof", f"{TUTORIAL_URL}={self.demo_repo}",
                          *fast_args(*start_args), extension_sources=EXTENSION_SOURCES, az_env=AZ_ENV)
 
-    def add_cluster(self, name: str | None = None, group: str | None = None,
-                    cluster_type: str = "connectedClusters", location: str = "eastus") -> dict:
-        return super().add_cluster(name, group, cluster_type, location)
-
     def az(self, *args: str, env: dict | None = None, timeout: float = 180) -> AzResult:
         argv = [str(a) for a in args]
         proc = super().az(*argv, env=env, timeout=timeout)
@@ -103,5 +98,4 @@ def running_emulator(base: Path, *start_args: str) -> Iterator[Emulator]:
 
 def new_cluster(emulator: Emulator) -> dict:
     """A fresh Arc cluster in a fresh resource group, so tests never see each other's resources."""
-    suffix = uuid.uuid4().hex[:8]
-    return emulator.add_cluster(f"arc-{suffix}", f"rg-{suffix}")
+    return emulator.add_cluster()

@@ -36,9 +36,6 @@ class Emulator(EmulatorProcess):
         self.session.close()
         super().stop()
 
-    def kill9(self) -> None:
-        self.kill()
-
     # -- calls -----------------------------------------------------------------------------------
     def token(self) -> str:
         if self._token is None:

@@ -14,7 +14,7 @@ def test_kill_during_operation_then_restart_finishes_it(fresh_emulator):
     op_path = response.headers["Azure-AsyncOperation"].split("/", 3)[3]
     assert emulator.call("GET", "/" + op_path, api=None).json()["status"] == "InProgress"
 
-    emulator.kill9()
+    emulator.kill()
     emulator.args = ["--operation-delay", "0.1"]
     emulator.start()
 
