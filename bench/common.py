@@ -62,6 +62,15 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[rank - 1]
 
 
+# Per-item cost may grow this much between two sizes before a figure calls it worse than linear.
+LINEAR_LIMIT = 1.5
+
+
+def growth_verdict(factor: float) -> str:
+    """The words for how per-item cost grew by ``factor`` from one size to the next."""
+    return "linear or better" if factor <= LINEAR_LIMIT else "WORSE than linear"
+
+
 def ratio(ours: float, baseline: float) -> str:
     return f"{ours / baseline:.2f}" if baseline else "-"
 

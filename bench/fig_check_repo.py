@@ -17,12 +17,20 @@ from pathlib import Path
 
 import yaml
 
-from bench.common import BIN, Row, Section, commit_all, median, timed_runs
+from bench.common import (
+    BIN,
+    LINEAR_LIMIT,
+    Row,
+    Section,
+    commit_all,
+    growth_verdict,
+    median,
+    timed_runs,
+)
 from bench.reconcile_case import demo_repo, kustomizations_repo
 
 FULL = {"demo_runs": 5, "sizes": [(10, 5), (100, 3), (1000, 2)]}
 QUICK = {"demo_runs": 1, "sizes": [(2, 1), (6, 1)]}
-LINEAR_LIMIT = 1.5  # per-item cost may grow this much between sizes before we call it worse than linear
 DEMO_TARGET_S = 1.0
 CLI = BIN / "k8sconfig-emulator"
 
@@ -71,7 +79,7 @@ def _growth(section: Section, label: str, points: list[tuple[int, int, float]]) 
     for (n0, _, t0), (n1, runs, t1) in zip([points[0], *points[:-1]], points, strict=True):
         per_item, base_item = t1 / n1, t0 / n0
         factor = per_item / base_item
-        verdict = "linear or better" if factor <= LINEAR_LIMIT else "WORSE than linear"
+        verdict = growth_verdict(factor)
         section.rows.append(Row(f"6. check-repo {n1} kustomizations{label}, median of {runs}: per kustomization",
                                 f"{per_item * 1000:.2f} ms", f"{base_item * 1000:.2f} ms", f"{factor:.2f}",
                                 f"total {t1:.2f} s (start-up included); baseline: per kustomization at {n0} in this "

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 
-from bench.common import REPO, Row, Section, median
+from bench.common import LINEAR_LIMIT, REPO, Row, Section, growth_verdict, median
 
 # kustomizations: directories of plain manifests (the reconciler writes their kustomization and builds it itself,
 # as kustomize would); kustomize: the same with a kustomization.yaml in each, so the kustomize binary runs once
@@ -22,7 +22,6 @@ QUICK = {"demo": [(0, 1)], "kustomizations": [(2, 1), (6, 1)], "kustomize": [(2,
          "manifests": [(20, 1), (60, 1)]}
 LABELS = {"kustomizations": "kustomizations of plain manifests",
           "kustomize": "kustomizations with their own kustomization.yaml", "manifests": "manifest files"}
-LINEAR_LIMIT = 1.5   # per-item cost may grow this much between sizes before we call it worse than linear
 
 
 def measure(case: str, size: int, runs: int) -> dict:
@@ -43,7 +42,7 @@ def _growth(section: Section, case: str, points: list[tuple[int, dict]]) -> None
         factor = (t1 / n1) / (t0 / n0)
         mem0 = max(1, r0["peak_rss_kib"] - r0["baseline_rss_kib"])
         mem1 = max(1, r1["peak_rss_kib"] - r1["baseline_rss_kib"])
-        verdict = "linear or better" if factor <= LINEAR_LIMIT else "WORSE than linear"
+        verdict = growth_verdict(factor)
         section.rows.append(Row(f"5. growth {LABELS[case]} {n0} -> {n1}: time per item", f"{t1 / n1 * 1000:.2f} ms",
                                 f"{t0 / n0 * 1000:.2f} ms", f"{factor:.2f}",
                                 f"{verdict}; peak-RSS growth {mem0 / 1024:.1f} -> {mem1 / 1024:.1f} MiB"))
