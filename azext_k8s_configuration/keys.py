@@ -70,13 +70,18 @@ def _check_dsa(data: bytes, flag: str) -> None:
                    "(since 7.0) refuse DSA by default, so the source may fail to authenticate. %s", flag, _DSA_HELP)
 
 
+# Optional first field of a known_hosts line (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT").
+KNOWN_HOSTS_MARKERS = ("@cert-authority", "@revoked")
+
+
 def validate_known_hosts(data: bytes, flag: str = "--known-hosts") -> int:
     """Check every non-comment line is a valid sshd known_hosts entry; return the number of entries."""
     import paramiko  # imported lazily: paramiko is slow to import
-    from paramiko.hostkeys import HostKeyEntry
+    from paramiko.hostkeys import HostKeyEntry, InvalidHostKey
 
     help_text = ("Each line must look like 'HOST KEYTYPE BASE64KEY', as written by "
-                 "`ssh-keyscan HOST`; comments start with '#'.")
+                 "`ssh-keyscan HOST`, optionally after a @cert-authority or @revoked marker; comments start "
+                 "with '#'.")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -87,11 +92,14 @@ def validate_known_hosts(data: bytes, flag: str = "--known-hosts") -> int:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
+        marker, _, rest = line.partition(" ")
+        if marker in KNOWN_HOSTS_MARKERS:  # sshd(8) markers, read by Flux too; paramiko parses the rest
+            line = rest.strip()
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 entry = HostKeyEntry.from_line(line, lineno=number)
-        except (paramiko.SSHException, ValueError, TypeError, IndexError, UnicodeError):
+        except (paramiko.SSHException, InvalidHostKey, ValueError, TypeError, IndexError, UnicodeError):
             entry = None
         if entry is None or entry.key is None:
             raise InvalidArgumentValueError(

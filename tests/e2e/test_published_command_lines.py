@@ -8,6 +8,7 @@ the printed request; a representative subset is also run for real and checked in
 """
 from __future__ import annotations
 
+import base64
 import json
 import shlex
 import subprocess
@@ -266,3 +267,25 @@ def test_a_confirm_prompt_setting_that_is_not_a_boolean_is_a_clean_error(emulato
         assert [r for r in emulator.requests_since(mark) if r["method"] == "DELETE"] == []
     shown = emulator.az(*FLUX, "show", *cluster["args"], "-n", "keep", "--query", "name", "-o", "tsv").ok()
     assert shown.stdout.strip() == "keep"
+
+
+def test_known_hosts_with_markers_hashed_hosts_and_broken_keys(emulator, keys, tmp_path):
+    """known_hosts as sshd(8) writes it (@cert-authority / @revoked markers, hashed hosts, [host]:port) is
+    accepted and sent as given; a key that is not base64 was a traceback from paramiko and is a clean error
+    naming its line."""
+    cluster = new_cluster(emulator)
+    public = (keys / "id_ed25519.pub").read_text().split()[1]
+    good = (f"# written by ssh-keyscan\ngithub.com,140.82.112.3 ssh-ed25519 {public}\n"
+            f"|1|JfKTdBh7rNbXkVAQCRp4OQoPfmI=|USECr3SWf1JUPsms5AqfD5QfxkM= ssh-ed25519 {public}\n"
+            f"@cert-authority *.example.com ssh-ed25519 {public}\n@revoked * ssh-ed25519 {public}\n"
+            f"[git.example.com]:2222 ssh-ed25519 {public} comment\n")
+    (tmp_path / "good").write_text(good)
+    argv = [*FLUX, "create", *cluster["args"], "-n", "kh", "-u", "ssh://git@github.com/a/b", "--branch", "main"]
+    body = _dry_run(emulator, [*argv, "--known-hosts-file", str(tmp_path / "good")])
+    assert base64.b64decode(_at(body, f"{GIT}.sshKnownHosts")).decode() == good
+    for broken in ("github.com ssh-ed25519 QUJDx\n", "@cert-authority *.example.com ecdsa-sha2-nistp256\n",
+                   f"github.com ssh-ed25519 {public}\n@revoked github.com ssh-ed25519 %%%\n"):
+        (tmp_path / "broken").write_text(broken)
+        result = emulator.az(*argv, "--known-hosts-file", str(tmp_path / "broken"), "--dry-run")
+        assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+        assert "of the known_hosts data given with --known-hosts-file is not a valid entry" in result.stderr
