@@ -37,6 +37,7 @@ from .reconciler.kustomize import (
 )
 from .reconciler.ordering import order_kustomizations
 from .reconciler.substitute import substitute, substitution_disabled
+from .reconciler.verify import identity
 
 ERROR, WARNING = "error", "warning"
 _YAML_ERRORS = (OSError, UnicodeDecodeError, yaml.YAMLError, yamlsafe.YamlLimitError)
@@ -263,9 +264,7 @@ class _Builder:
             for doc in docs:
                 problem = manifest_problem(doc)
                 if problem and _looks_like_manifest(doc):
-                    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
-                    self.finding(ERROR, "InvalidManifest", k, file, str(doc.get("kind") or ""),
-                                 str(meta.get("namespace") or ""), str(meta.get("name") or ""),
+                    self.finding(ERROR, "InvalidManifest", k, file, *identity(doc),
                                  f"{problem}: the generated kustomization leaves the whole file out, so nothing in "
                                  "it is applied")
 
@@ -344,10 +343,7 @@ class _Builder:
                 continue
             problem = manifest_problem(obj)
             if problem:
-                meta = obj.get("metadata") if isinstance(obj, dict) and isinstance(obj.get("metadata"), dict) else {}
-                kind = str(obj.get("kind") or "") if isinstance(obj, dict) else ""
-                self.finding(ERROR, "InvalidManifest", k, where, kind, str(meta.get("namespace") or ""),
-                             str(meta.get("name") or ""), f"{problem} in the build output")
+                self.finding(ERROR, "InvalidManifest", k, where, *identity(obj), f"{problem} in the build output")
                 self.result.failed.add(k)
                 continue
             self.add_object(k, doc, obj, ctx, files, where)

@@ -35,7 +35,10 @@ class Finding:
     message: str  # names the missing object or the cause
 
 
-def _meta(obj: dict) -> tuple[str, str, str]:
+def identity(obj) -> tuple[str, str, str]:
+    """kind, namespace, name of a parsed document ('' for each one it lacks, also when it is not an object)."""
+    if not isinstance(obj, dict):
+        return "", "", ""
     meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     return str(obj.get("kind") or ""), str(meta.get("namespace") or ""), str(meta.get("name") or "")
 
@@ -60,7 +63,7 @@ class _Cluster:
         self.by_key: dict[tuple[str, str, str], dict] = {}
         for obj in objects:
             if isinstance(obj, dict):
-                self.by_key[_meta(obj)] = obj
+                self.by_key[identity(obj)] = obj
 
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
         return self.by_key.get((kind, namespace, name))
@@ -98,7 +101,7 @@ def _url_problem(url: str, schemes: tuple[str, ...]) -> str | None:
 
 
 def _source_findings(obj: dict) -> list[Finding]:
-    kind, namespace, name = _meta(obj)
+    kind, namespace, name = identity(obj)
     spec = _spec(obj)
     problem = None
     if kind == "HelmRepository":
@@ -159,7 +162,7 @@ def _local_repo(url: str, chart_repos: dict[str, Path]) -> Path | None:
 
 class _HelmReleaseCheck:
     def __init__(self, obj: dict, cluster: _Cluster, chart_repos: dict[str, Path], index_cache: dict):
-        self.kind, self.namespace, self.name = _meta(obj)
+        self.kind, self.namespace, self.name = identity(obj)
         self.spec = _spec(obj)
         self.cluster = cluster
         self.chart_repos = chart_repos
@@ -282,7 +285,7 @@ class _HelmReleaseCheck:
 
 
 def _helm_chart_findings(obj: dict, cluster: _Cluster) -> list[Finding]:
-    kind, namespace, name = _meta(obj)
+    kind, namespace, name = identity(obj)
     ref = _spec(obj).get("sourceRef")
     if not isinstance(ref, dict) or not ref.get("kind") or not ref.get("name"):
         return [Finding(kind, namespace, name, "InvalidChartReference", "spec.sourceRef must name a kind and a name")]
@@ -293,7 +296,7 @@ def _helm_chart_findings(obj: dict, cluster: _Cluster) -> list[Finding]:
 
 
 def _kustomization_findings(obj: dict, cluster: _Cluster) -> list[Finding]:
-    kind, namespace, name = _meta(obj)
+    kind, namespace, name = identity(obj)
     ref = _spec(obj).get("sourceRef")
     if not isinstance(ref, dict) or not ref.get("kind") or not ref.get("name"):
         return [Finding(kind, namespace, name, "ArtifactFailed", "spec.sourceRef must name a kind and a name")]
