@@ -142,6 +142,21 @@ def _deep_merge(base: dict, top: dict) -> dict:
     return merged
 
 
+def _check_immutable(args: FluxArgs, current: dict) -> None:
+    """scope and namespace come only from a --config-file on update (the flags are create-only): the same
+    file may be reused for updates, but a value that differs from the configuration's is an error, not
+    silently dropped."""
+    given = {"scope": _scope(args.scope) if args.scope is not None else None,
+             "namespace": validate_namespace(args.namespace) if args.namespace is not None else None}
+    for key, value in given.items():
+        if value is not None and value != current.get(key, value):
+            raise InvalidArgumentValueError(
+                f"The config file sets {key} to {value!r}, but the configuration's {key} is "
+                f"{current.get(key)!r}, and it cannot be changed by an update.",
+                f"Remove {key} from the file (or set it to {current.get(key)!r}); to move the configuration, "
+                "delete it and create it again.")
+
+
 def build_patch_body(args: FluxArgs, existing: dict, config_name: str | None = None) -> tuple[dict, bool, list[str]]:
     """(JSON merge patch for `flux update`, kind_changed, warnings).
 
@@ -153,6 +168,7 @@ def build_patch_body(args: FluxArgs, existing: dict, config_name: str | None = N
     name = _config_name(args, config_name)
     args, file_kustomizations = merge_config_file(args, name)
     current = (existing or {}).get("properties") or {}
+    _check_immutable(args, current)
     old_kind = kind_of_config(current)
     spec = kind_spec(args.kind) if args.kind is not None else KINDS[old_kind]
     kind_changed = spec.kind != old_kind

@@ -289,3 +289,20 @@ def test_known_hosts_with_markers_hashed_hosts_and_broken_keys(emulator, keys, t
         result = emulator.az(*argv, "--known-hosts-file", str(tmp_path / "broken"), "--dry-run")
         assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
         assert "of the known_hosts data given with --known-hosts-file is not a valid entry" in result.stderr
+
+
+def test_config_file_reused_for_update_keeps_scope_and_namespace_or_says_why_not(emulator, published, tmp_path):
+    """A --config-file written for create (with scope and namespace) works unchanged for update when those
+    match the configuration; a different namespace used to be dropped silently and is now an error."""
+    cluster, _ = published
+    base = (f"url: {TUTORIAL_URL}\nbranch: main\nscope: cluster\nkustomizations:\n"
+            "  apps: {path: ./apps/production, depends_on: [infra]}\n")
+    (tmp_path / "same.yaml").write_text(base + "namespace: cluster-config\n")
+    (tmp_path / "moved.yaml").write_text(base + "namespace: elsewhere\n")
+    argv = [*FLUX, "update", *cluster["args"], "-n", CONFIG, "--config-file"]
+    body = _dry_run(emulator, [*argv, str(tmp_path / "same.yaml")])
+    assert _at(body, f"{K}.apps") == {"path": "./apps/production", "dependsOn": ["infra"]}
+    assert "namespace" not in body["properties"] and "scope" not in body["properties"]
+    moved = emulator.az(*argv, str(tmp_path / "moved.yaml"), "--dry-run")
+    assert moved.returncode != 0 and "Traceback" not in moved.stderr
+    assert "'elsewhere'" in moved.stderr and "'cluster-config'" in moved.stderr
