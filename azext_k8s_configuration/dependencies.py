@@ -86,13 +86,23 @@ def _find_cycle(graph: Mapping[str, list[str]]) -> list[str] | None:
     return None
 
 
-def validate_graph(kustomizations: Mapping[str, Iterable[str] | None]) -> None:
-    """Unknown names, self references and cycles in `{name: dependsOn}` raise InvalidArgumentValueError."""
+def validate_graph(kustomizations: Mapping[str, Iterable[str] | None], removed: Iterable[str] = ()) -> None:
+    """Unknown names, self references and cycles in `{name: dependsOn}` raise InvalidArgumentValueError;
+    `removed` are kustomizations the command deletes (a dependency on one of them gets its own message)."""
     graph = {name: list(deps or []) for name, deps in kustomizations.items()}
+    removed = set(removed)
     for name in sorted(graph):
         if name in graph[name]:
             raise InvalidArgumentValueError(f"Kustomization {name!r} depends on itself.",
                                             f"Remove {name!r} from its own dependsOn list.")
+        deleted = [dep for dep in graph[name] if dep in removed and dep not in graph]
+        if deleted:
+            raise InvalidArgumentValueError(
+                f"Cannot delete kustomization {deleted[0]!r}: kustomization {name!r} depends on it, and Flux "
+                "would stop reconciling it.",
+                f"First remove the dependency (az k8s-configuration flux kustomization update -k {name} "
+                "--depends-on with the remaining names, or \"\" for none), or delete "
+                f"{name!r} first.")
         unknown = [dep for dep in graph[name] if dep not in graph]
         if unknown:
             known = ", ".join(sorted(graph)) or "none"

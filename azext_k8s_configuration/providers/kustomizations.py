@@ -55,7 +55,7 @@ def _existing(config):
 
 def _validate_dependencies(existing, changes):
     from azext_k8s_configuration.dependencies import merged_dependencies, validate_graph
-    validate_graph(merged_dependencies(existing, changes))
+    validate_graph(merged_dependencies(existing, changes), removed=[k for k, spec in changes.items() if spec is None])
 
 
 def _patch(kustomization_name, spec):

@@ -306,3 +306,15 @@ def test_config_file_reused_for_update_keeps_scope_and_namespace_or_says_why_not
     moved = emulator.az(*argv, str(tmp_path / "moved.yaml"), "--dry-run")
     assert moved.returncode != 0 and "Traceback" not in moved.stderr
     assert "'elsewhere'" in moved.stderr and "'cluster-config'" in moved.stderr
+
+
+def test_deleting_a_kustomization_others_depend_on_says_which_and_what_to_do(emulator, published):
+    """The refusal named the deleted kustomization as 'not a kustomization of this configuration' and told the
+    user to add it; it now says who depends on it and how to remove the dependency."""
+    cluster, _ = published
+    mark = emulator.log_mark()
+    result = emulator.az(*FLUX, "kustomization", "delete", *cluster["args"], "-n", CONFIG, "-k", "infra", "--yes")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "Cannot delete kustomization 'infra': kustomization 'apps' depends on it" in result.stderr
+    assert "--depends-on" in result.stderr
+    assert [r for r in emulator.requests_since(mark) if r["method"] == "PATCH"] == []
