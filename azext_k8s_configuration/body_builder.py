@@ -180,7 +180,7 @@ def build_patch_body(args: FluxArgs, existing: dict, config_name: str | None = N
         props["suspend"] = parse_bool(args.suspend, "--suspend")
     if fragment or protected or kind_changed:
         base = {} if kind_changed else (current.get(spec.prop) or {})
-        patch_source = _deep_merge(exclusive_nulls(spec.kind, fragment, base), fragment)
+        patch_source = _deep_merge({} if kind_changed else exclusive_nulls(spec.kind, fragment, base), fragment)
         validate_source(spec.kind, apply_merge_patch(base, patch_source), protected, args, creating=kind_changed)
         if kind_changed:
             if spec.kind == "bucket":

@@ -92,7 +92,8 @@ EXCLUSIVE: dict[str, tuple[tuple[tuple[str, ...], ...], ...]] = {
     "git": ((("repositoryRef", "branch"), ("repositoryRef", "tag"), ("repositoryRef", "semver"),
              ("repositoryRef", "commit")),),
     "bucket": ((("accessKey",), ("localAuthRef",)),),
-    "azblob": ((("servicePrincipal",), ("accountKey",), ("sasToken",), ("localAuthRef",), ("managedIdentity",)),),
+    "azblob": ((("servicePrincipal",), ("accountKey",), ("sasToken",), ("localAuthRef",), ("managedIdentity",)),
+               (("servicePrincipal", "clientSecret"), ("servicePrincipal", "clientCertificate"))),
     "oci": ((("repositoryRef", "tag"), ("repositoryRef", "semver"), ("repositoryRef", "digest")),),
 }
 PROVIDERS = {"azure": "Azure", "github": "GitHub", "generic": "Generic"}

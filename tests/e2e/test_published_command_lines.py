@@ -234,15 +234,21 @@ def test_tutorial_for_real_and_its_read_commands(emulator, published):
 
 
 def test_switching_azure_blob_auth_clears_the_secret_method_it_replaces(emulator):
-    """ARM never returns accountKey or sasToken, so `flux update --sas-token` after `--account-key` must null
-    the account key explicitly; otherwise the server keeps two authentication methods."""
+    """ARM never returns accountKey, sasToken or the service principal's secret and certificate, so `flux update
+    --sas-token` after `--account-key` (or --sp-client-cert after --sp-client-secret) must null the old one
+    explicitly; otherwise the server keeps two authentication methods."""
     cluster = new_cluster(emulator)
     emulator.az(*FLUX, "create", *cluster["args"], "-n", "blob", "--kind", "azblob", "-u", BLOB_URL,
                 "--container-name", "c", "--account-key", "key1", "-k", "name=root", "-o", "none").ok()
     steps = [(["--sas-token", "sv=2"], {"sasToken": "<redacted>", "accountKey": None}),
              (["--mi-client-id", MI_ID], {"managedIdentity": {"clientId": MI_ID}, "sasToken": None,
                                           "accountKey": None}),
-             (["--account-key", "key2"], {"accountKey": "<redacted>", "sasToken": None, "managedIdentity": None})]
+             (["--account-key", "key2"], {"accountKey": "<redacted>", "sasToken": None, "managedIdentity": None}),
+             (["--sp-client-id", SP_ID, "--sp-tenant-id", TENANT, "--sp-client-secret", "s1"],
+              {"servicePrincipal": {"clientId": SP_ID, "tenantId": TENANT, "clientSecret": "<redacted>",
+                                    "clientCertificate": None}, "accountKey": None}),
+             (["--sp-client-cert", "Y2VydA=="], {"servicePrincipal": {"clientCertificate": "<redacted>",
+                                                                    "clientSecret": None}})]
     for flags, expected in steps:
         mark = emulator.log_mark()
         emulator.az(*FLUX, "update", *cluster["args"], "-n", "blob", *flags, "-o", "none").ok()
