@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,11 +58,48 @@ def add_parser(commands) -> None:
     parser.add_argument("-o", "--output", choices=["table", "json"], default="table", help="output format")
 
 
+TREE_TIMEOUT = 600  # seconds to write the checkout's files, as for a revision of --diff-from
+
 # -- scratch trees ------------------------------------------------------------------------------------------------
 
-def copy_tree(source: Path, dest: Path) -> None:
-    """The checkout's files (not .git) in a scratch directory the builds may write to."""
-    shutil.copytree(source, dest, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+def copy_tree(source: Path, dest: Path) -> list[str]:
+    """The checkout's files (not .git) in a scratch directory the builds may write to, exactly as the cluster
+    writes a revision: through a tar archive and the reconciler's extract_tree, so symbolic links are left out
+    (returned) and hostile ones raise LinkRefused."""
+    import tarfile
+
+    from .reconciler.gitsource import extract_tree
+
+    archive = dest.with_name(dest.name + ".tar")
+    try:
+        with tarfile.open(archive, "w") as tar:
+            for child in sorted(source.iterdir()):
+                if child.name != ".git":
+                    tar.add(child, arcname=child.name, filter=_without_git)
+        return extract_tree(archive, dest, time.monotonic() + TREE_TIMEOUT, TREE_TIMEOUT)
+    finally:
+        archive.unlink(missing_ok=True)
+
+
+def _without_git(member):
+    return None if ".git" in member.name.split("/") else member
+
+
+def _refused_build(config: CheckConfig, reason: str):
+    """The tree the cluster refuses as a whole (hostile links, too large): nothing builds."""
+    from .check_repo_build import ERROR, Finding, TreeBuild
+
+    finding = Finding(ERROR, "SourceRefused", "", "", "GitRepository", config.namespace, config.name,
+                      f"the emulated cluster refuses this tree: {reason}")
+    return TreeBuild([], findings=[finding], failed=set(config.kustomizations))
+
+
+def _left_out_links(config: CheckConfig, links: list[str]) -> list:
+    from .check_repo_build import WARNING, Finding
+
+    return [Finding(WARNING, "SymlinkIgnored", "", link, "GitRepository", config.namespace, config.name,
+                    f"symbolic link '{link}' is left out of the revision, as Flux's source-controller does: "
+                    "nothing in the cluster can read it") for link in links]
 
 
 def export_revision(directory: Path, rev: str, dest: Path, scratch: Path) -> tuple[str, Path]:
@@ -87,7 +124,7 @@ def export_revision(directory: Path, rev: str, dest: Path, scratch: Path) -> tup
         raise UsageError(f"--diff-from: '{rev}' is not a commit of the repository at {directory} (in a shallow CI "
                          "checkout, fetch more history, e.g. actions/checkout with fetch-depth: 0)")
     try:
-        export_tree(Path(git_dir), sha, dest, scratch, 600)
+        export_tree(Path(git_dir), sha, dest, scratch, TREE_TIMEOUT)
     except (GitCommandError, TreeTooLarge) as exc:
         raise UsageError(f"--diff-from: cannot export revision '{rev}': {getattr(exc, 'detail', exc)}") from None
     return sha, dest.joinpath(*Path(prefix).parts)
@@ -107,8 +144,14 @@ def check(directory: Path, config: CheckConfig, diff_from: str | None = None) ->
         if diff_from is not None:
             sha, old_tree = export_revision(directory, diff_from, scratch / "old", scratch)
             old_build = build_tree(old_tree, config)
-        copy_tree(directory, scratch / "new")
-        build = build_tree(scratch / "new", config)
+        from .reconciler.gitsource import TreeTooLarge
+        try:
+            links = copy_tree(directory, scratch / "new")
+        except TreeTooLarge as exc:
+            build = _refused_build(config, str(exc))
+        else:
+            build = build_tree(scratch / "new", config)
+            build.findings.extend(_left_out_links(config, links))
     report = Report(str(directory), config, build, all_findings(build, config))
     if old_build is not None:
         report.diff = {"from": diff_from, "commit": sha, **diff_builds(old_build, build, config)}

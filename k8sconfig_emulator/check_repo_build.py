@@ -227,7 +227,7 @@ class _Builder:
         prep = _Prepared(spec)
         try:
             prep.directory = resolve_path(self.tree, spec.path)
-            prep.generated = ensure_kustomization(prep.directory)
+            prep.generated = ensure_kustomization(prep.directory, tree=self.tree)
             if prep.generated is not None:
                 self.result.generated.add(k)
                 self.skipped_files(k, prep.directory, prep.generated)

@@ -133,40 +133,47 @@ def _link_problem(member: tarfile.TarInfo) -> str | None:
 
 
 def export_tree(mirror: Path, sha: str, dest: Path, cache_dir: Path, timeout: float) -> list[str]:
-    """Write the files of commit ``sha`` into ``dest`` (a fresh directory) and return the symbolic links left out.
-
-    Like the artifact of Flux's source-controller, the tree holds regular files and directories only: symbolic
-    links are left out. Links that leave the repository or loop raise LinkRefused (they are hostile, not just
-    dropped); too many or too large files raise TreeTooLarge. The archive goes through a file."""
+    """Write the files of commit ``sha`` into ``dest`` (a fresh directory) and return the symbolic links left out
+    (see extract_tree). The archive goes through a file."""
     archive = dest.with_name(dest.name + ".tar")
     end = time.monotonic() + timeout
     dest.parent.mkdir(parents=True, exist_ok=True)
     run_git(["--git-dir", str(mirror), "archive", "--format=tar", f"--output={archive}", sha],
             git_env(None, cache_dir), timeout)
-    dest.mkdir(parents=True, exist_ok=True)
     try:
-        with tarfile.open(archive, mode="r:") as tar:
-            members, links, size = [], [], 0
-            for member in tar:
-                if member.issym() or member.islnk():
-                    problem = _link_problem(member)
-                    if problem:
-                        raise LinkRefused(problem + "; the emulated cluster never follows such links")
-                    links.append(member.name)
-                    continue
-                if not (member.isfile() or member.isdir()):
-                    continue
-                members.append(member)
-                size += member.size
-                if len(members) > MAX_TREE_FILES:
-                    raise TreeTooLarge(f"the revision has more than {MAX_TREE_FILES} files")
-                if size > MAX_TREE_BYTES:
-                    raise TreeTooLarge(f"the files of the revision are larger than {MAX_TREE_BYTES // 2**20} MiB")
-            for member in members:
-                if time.monotonic() > end:
-                    raise TreeTooLarge(f"writing the {len(members)} files of the revision took longer than the "
-                                       f"timeout of {timeout:g}s")
-                tar.extract(member, dest, filter="data")
+        return extract_tree(archive, dest, end, timeout)
     finally:
         archive.unlink(missing_ok=True)
+
+
+def extract_tree(archive: Path, dest: Path, end: float, timeout: float) -> list[str]:
+    """Write the files of a tar ``archive`` into ``dest`` and return the symbolic links left out.
+
+    Like the artifact of Flux's source-controller, the tree holds regular files and directories only: symbolic
+    links are left out. Links that leave the repository or loop raise LinkRefused (they are hostile, not just
+    dropped); too many or too large files, or writing past ``end`` (a time.monotonic() value, ``timeout``
+    seconds after the start), raise TreeTooLarge."""
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive, mode="r:") as tar:
+        members, links, size = [], [], 0
+        for member in tar:
+            if member.issym() or member.islnk():
+                problem = _link_problem(member)
+                if problem:
+                    raise LinkRefused(problem + "; the emulated cluster never follows such links")
+                links.append(member.name)
+                continue
+            if not (member.isfile() or member.isdir()):
+                continue
+            members.append(member)
+            size += member.size
+            if len(members) > MAX_TREE_FILES:
+                raise TreeTooLarge(f"the revision has more than {MAX_TREE_FILES} files")
+            if size > MAX_TREE_BYTES:
+                raise TreeTooLarge(f"the files of the revision are larger than {MAX_TREE_BYTES // 2**20} MiB")
+        for member in members:
+            if time.monotonic() > end:
+                raise TreeTooLarge(f"writing the {len(members)} files of the revision took longer than the "
+                                   f"timeout of {timeout:g}s")
+            tar.extract(member, dest, filter="data")
     return links

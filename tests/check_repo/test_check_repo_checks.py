@@ -188,3 +188,23 @@ def test_diff_from_works_when_dir_is_a_subdirectory_of_the_checkout(tmp_path):
     (changed,) = run.json()["diff"]["changed"]
     assert changed["file"] == "apps/cm.yaml"
     assert changed["fields"] == [{"path": "data.level", "before": "info", "after": "debug"}]
+
+
+def test_symbolic_links_are_treated_as_the_cluster_treats_them(demo, config_file):
+    """Like the cluster's revision (and Flux's artifact), the checked tree leaves symbolic links out: a benign one
+    is a warning and nothing reads through it; one that loops makes the whole source refused."""
+    (demo.path / "apps" / "staging-link").symlink_to("staging")
+
+    run = check_repo(demo.path, "--config-file", config_file, "-o", "json")
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    (ignored,) = findings(run.json(), "SymlinkIgnored")
+    assert ignored["file"] == "apps/staging-link" and ignored["object"]["kind"] == "GitRepository"
+
+    (demo.path / "apps" / "loop").symlink_to(".")
+    run = check_repo(demo.path, "--config-file", config_file, "-o", "json")
+
+    assert run.returncode == 1
+    (refused,) = findings(run.json(), "SourceRefused")
+    assert "apps/loop" in refused["message"] and "loop" in refused["message"]
+    assert not findings(run.json(), "BuildFailed")
