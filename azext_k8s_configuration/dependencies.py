@@ -56,7 +56,8 @@ def parse_depends_on(value, flag: str) -> list[str]:
 
 
 def _example(flag: str) -> str:
-    return f"{flag} infra,apps" if flag.startswith("--") else f"{flag}=infra,apps"
+    """`--depends-on infra,apps` for a flag; `--kustomization dependsOn=infra,apps` or `x.dependsOn=...` for a key."""
+    return f"{flag} infra,apps" if flag.startswith("--") and " " not in flag else f"{flag}=infra,apps"
 
 
 def _find_cycle(graph: Mapping[str, list[str]]) -> list[str] | None:

@@ -324,3 +324,14 @@ def test_deleting_a_kustomization_others_depend_on_says_which_and_what_to_do(emu
     assert "Cannot delete kustomization 'infra': kustomization 'apps' depends on it" in result.stderr
     assert "--depends-on" in result.stderr
     assert [r for r in emulator.requests_since(mark) if r["method"] == "PATCH"] == []
+
+
+def test_a_malformed_depends_on_key_shows_the_key_syntax(emulator, published):
+    cluster, _ = published
+    result = emulator.az(*FLUX, "create", *cluster["args"], "-n", "deps", "-u", HELP_URL, "--branch", "main",
+                         "-k", "name=a", "dependsOn=[b", "-k", "name=b", "--dry-run")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "for example --kustomization dependsOn=infra,apps" in result.stderr, result.stderr
+    flag = emulator.az(*FLUX, "kustomization", "create", *cluster["args"], "-n", CONFIG, "-k", "x",
+                       "--depends-on", "[infra", "--dry-run")
+    assert "for example --depends-on infra,apps" in flag.stderr, flag.stderr
