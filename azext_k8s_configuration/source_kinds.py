@@ -98,6 +98,7 @@ EXCLUSIVE: dict[str, tuple[tuple[tuple[str, ...], ...], ...]] = {
 }
 PROVIDERS = {"azure": "Azure", "github": "GitHub", "generic": "Generic"}
 OCI_OPERATIONS = ("extract", "copy")
+VERIFY_PROVIDERS = ("cosign", "notation")  # Flux OCIRepository spec.verify.provider
 _DIGEST = re.compile(r"[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}", re.ASCII)
 
 
@@ -183,6 +184,12 @@ def _digest(value) -> str:
     return str(value)
 
 
+def _verification_provider(value) -> str:
+    """Flux accepts only lower-case verify providers (its CRD enum); other names pass through unchanged."""
+    text = _plain("verification_provider")(value)
+    return text.lower() if text.lower() in VERIFY_PROVIDERS else text
+
+
 _CONVERTERS: dict[str, Callable[[object], object]] = {
     "timeout": lambda v: parse_duration(v, "--timeout"),
     "sync_interval": lambda v: parse_duration(v, "--interval"),
@@ -191,6 +198,7 @@ _CONVERTERS: dict[str, Callable[[object], object]] = {
     "digest": _digest,
     "match_oidc_identity": _match_oidc,
     "verification_config": _verification_config,
+    "verification_provider": _verification_provider,
     **{d: _boolean(d) for d in ("bucket_insecure", "oci_insecure", "use_workload_identity",
                                 "sp_client_cert_send_chain")},
 }

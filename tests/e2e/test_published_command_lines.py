@@ -110,6 +110,12 @@ CREATE_LINES = [
                     "'{\"issuer\":\"c\",\"subject\":\"d\"}'"),
      {"properties.ociRepository.verify": {"provider": "cosign", "matchOidcIdentity": [
          {"issuer": "a", "subject": "b"}, {"issuer": "c", "subject": "d"}]}}),
+    ("oci-verify-provider-case", (f"create {{C}} -n myconfig --kind OCI -u {OCI_URL} --tag v1 "
+                                  "--verification-provider Notation --verification-config trustpolicy.json=e30= "
+                                  "--oci-operation EXTRACT"),
+     {"properties.ociRepository.verify": {"provider": "notation",
+                                          "verificationConfig": {"trustpolicy.json": "e30="}},
+      "properties.ociRepository.layerSelector": {"operation": "extract"}}),
 ]
 
 # Commands on the existing configuration CONFIG (git, kustomizations infra and apps).
