@@ -5,8 +5,9 @@ Accepted forms (full match, surrounding spaces ignored):
   at least one present, lower case only. `ms`, bare numbers and trailing text (`5m30`) are rejected.
 - ISO-8601: `PT10M`, `PT1H30M`, `PT45S`, `P1D`, `P1DT2H` (days and time parts; any case).
 
-Bounds: a duration must be at least 1 second and at most MAX_DURATION_SECONDS (24 hours). Zero is
-rejected because a zero timeout or interval makes Flux either fail at once or reconcile in a hot loop.
+Bounds: a duration must be at least 1 second and at most MAX_DURATION_SECONDS, the longest whole-second
+duration Go (and so Flux) can hold; long sync intervals such as `168h` are legitimate. Zero is rejected because
+a zero timeout or interval makes Flux either fail at once or reconcile in a hot loop.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import re
 
 from azure.cli.core.azclierror import InvalidArgumentValueError
 
-MAX_DURATION_SECONDS = 24 * 60 * 60
+MAX_DURATION_SECONDS = (2**63 - 1) // 10**9   # 9,223,372,036 s = 2562047h47m16s, Go's time.Duration limit
 
 _GO = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?", re.ASCII)
 _ISO = re.compile(r"P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?", re.IGNORECASE | re.ASCII)
@@ -53,7 +54,8 @@ def parse_duration(value, flag: str) -> int:
     if seconds == 0:
         raise _invalid(value, flag, "it must be longer than zero")
     if seconds > MAX_DURATION_SECONDS:
-        raise _invalid(value, flag, "the maximum is 24h")
+        raise _invalid(value, flag, f"the maximum is {format_go(MAX_DURATION_SECONDS)}, the longest duration Flux "
+                                    "can hold")
     return seconds
 
 

@@ -74,6 +74,11 @@ CREATE_LINES = [
                                 "'depends_on=infra, db' -k name=d \"dependsOn=['infra','db']\" interval=1h2m5s"),
      {f"{K}.a.dependsOn": ["infra", "db"], f"{K}.b.dependsOn": ["infra", "db"], f"{K}.c.dependsOn": ["infra", "db"],
       f"{K}.d.dependsOn": ["infra", "db"], f"{K}.d.syncIntervalInSeconds": 3725}),
+    ("long-intervals", (f"create {{C}} -n myconfig -u {HELP_URL} --branch main --interval 168h --timeout 48h "
+                        "-k name=nightly interval=24h timeout=36h retry_interval=P2D"),
+     {f"{GIT}.syncIntervalInSeconds": 604800, f"{GIT}.timeoutInSeconds": 172800,
+      f"{K}.nightly": {"syncIntervalInSeconds": 86400, "timeoutInSeconds": 129600,
+                       "retryIntervalInSeconds": 172800}}),
     ("ssh-files", ("create {C} -n myconfig -u git@github.com:Azure/arc-k8s-demo.git --branch main "
                    "--ssh-private-key-file {KEYS}/id_ed25519 --known-hosts-file {KEYS}/known_hosts"),
      {"properties.configurationProtectedSettings": {"sshPrivateKey": "<redacted>"}, f"{GIT}.url":

@@ -39,10 +39,12 @@ def test_zero_is_rejected():
         parse_duration("0s", "--timeout")
 
 
-def test_upper_bound_is_24_hours():
-    assert parse_duration("24h", "--timeout") == MAX_DURATION_SECONDS
-    with pytest.raises(InvalidArgumentValueError, match="maximum is 24h"):
-        parse_duration("24h1s", "--timeout")
+def test_upper_bound_is_the_longest_go_duration():
+    assert parse_duration("168h", "--interval") == 7 * 24 * 3600     # a weekly sync is legitimate
+    assert parse_duration("P30D", "--interval") == 30 * 86400
+    assert parse_duration("2562047h47m16s", "--timeout") == MAX_DURATION_SECONDS
+    with pytest.raises(InvalidArgumentValueError, match="maximum is 2562047h47m16s"):
+        parse_duration("2562047h47m17s", "--timeout")
 
 
 def test_non_text_is_an_error_not_a_crash():

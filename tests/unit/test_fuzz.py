@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from azext_k8s_configuration.dependencies import parse_depends_on
-from azext_k8s_configuration.durations import parse_duration
+from azext_k8s_configuration.durations import MAX_DURATION_SECONDS, parse_duration
 from azext_k8s_configuration.kustomizations import parse_kustomization_groups
 
 KEYS = st.sampled_from(["name", "path", "dependsOn", "depends", "timeout", "interval", "retryInterval", "prune",
@@ -36,7 +36,7 @@ def test_durations_never_crash(text):
         seconds = parse_duration(text, "--timeout")
     except AzCLIError:
         return
-    assert isinstance(seconds, int) and 0 < seconds <= 86400
+    assert isinstance(seconds, int) and 0 < seconds <= MAX_DURATION_SECONDS
 
 
 @settings(max_examples=200, deadline=None)
