@@ -53,9 +53,14 @@ def subscription_for_display(cmd):
         return SUBSCRIPTION_PLACEHOLDER
 
 
-def dry_run_request(cmd, method, cluster, collection, name, *, body=None, query=None, note=None):
+def dry_run_request(cmd, method, cluster, collection, name, *, no_wait, body=None, query=None, note=None):
     """The request a write would send, with secrets redacted."""
     from azext_k8s_configuration.redaction import redact
+    if no_wait:  # az prints nothing for a command run with --no-wait, so the dry run would be silent
+        from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
+        raise MutuallyExclusiveArgumentError(
+            "--dry-run sends nothing, so there is nothing for --no-wait to skip, and with --no-wait az prints no "
+            "result: the dry run would show nothing.", "Drop --no-wait to see the request.")
     request = {"method": method,
                "url": child_url(subscription_for_display(cmd), cluster, collection, name, query),
                "body": redact(body) if body is not None else None}

@@ -67,7 +67,7 @@ def create(cmd, cluster, name, args, *, no_wait=False, dry_run=False, wait_for_c
     body, warnings = build_put_body(args, name)
     _warn_all(warnings)
     if dry_run:
-        return dry_run_request(cmd, "PUT", cluster, COLLECTION, name, body=body)
+        return dry_run_request(cmd, "PUT", cluster, COLLECTION, name, no_wait=no_wait, body=body)
     client = cf_flux_configurations(cmd.cli_ctx)
     ensure_flux_extension(cmd, cluster)
     logger.warning("Creating the flux configuration '%s' on cluster '%s'. This may take a few minutes...",
@@ -95,7 +95,8 @@ def update(cmd, cluster, name, args, *, yes=False, no_wait=False, dry_run=False,
     patch, kind_changed, warnings = build_patch_body(args, existing, name)
     _warn_all(warnings)
     if dry_run:
-        return dry_run_request(cmd, "PATCH", cluster, COLLECTION, name, body=patch, note=UPDATE_DRY_RUN_NOTE)
+        return dry_run_request(cmd, "PATCH", cluster, COLLECTION, name, no_wait=no_wait, body=patch,
+                               note=UPDATE_DRY_RUN_NOTE)
     if kind_changed:
         _confirm_kind_change(cmd, existing, args, name, yes)
     client = cf_flux_configurations(cmd.cli_ctx)
@@ -147,7 +148,7 @@ def delete(cmd, cluster, name, *, force=False, yes=False, no_wait=False, dry_run
     _validate_name(name)
     query = {"forceDelete": "true"} if force else None
     if dry_run:
-        return dry_run_request(cmd, "DELETE", cluster, COLLECTION, name, query=query)
+        return dry_run_request(cmd, "DELETE", cluster, COLLECTION, name, no_wait=no_wait, query=query)
     action = f"delete {_what(name)}"
     if prompts.must_ask(cmd, action, yes=yes):  # without a terminal this fails before any request
         config = _get_or_none(cmd, cluster, name)  # the question says whether prune is on, so read it first

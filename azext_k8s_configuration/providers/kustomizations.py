@@ -72,7 +72,8 @@ def _send(cmd, cluster, name, patch, no_wait):
 def _write(cmd, cluster, name, kustomization_name, spec, *, no_wait, dry_run, wait_seconds):
     patch = _patch(kustomization_name, spec)
     if dry_run:
-        return dry_run_request(cmd, "PATCH", cluster, COLLECTION, name, body=patch, note=DRY_RUN_NOTE)
+        return dry_run_request(cmd, "PATCH", cluster, COLLECTION, name, no_wait=no_wait, body=patch,
+                               note=DRY_RUN_NOTE)
     result = _send(cmd, cluster, name, patch, no_wait)
     if no_wait:
         return None
@@ -139,7 +140,8 @@ def delete(cmd, cluster, name, kustomization_name, *, yes=False, no_wait=False, 
         return None
     _validate_dependencies(existing, {kustomization_name: None})
     if dry_run:
-        return dry_run_request(cmd, "PATCH", cluster, COLLECTION, name, body=_patch(kustomization_name, None),
+        return dry_run_request(cmd, "PATCH", cluster, COLLECTION, name, no_wait=no_wait,
+                               body=_patch(kustomization_name, None),
                                note=DRY_RUN_NOTE)
     if ask:
         question = f"Delete kustomization '{kustomization_name}' from configuration '{name}'?"

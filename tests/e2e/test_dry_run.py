@@ -76,3 +76,15 @@ def test_dry_run_of_changes_to_an_existing_configuration_writes_nothing(emulator
     config = emulator.az(*FLUX, "show", *cluster["args"], "-n", "dry").ok().json
     assert set(config["kustomizations"]) == {"infra"}
     assert config["gitRepository"].get("httpsUser") is None
+
+
+def test_dry_run_with_no_wait_is_refused_instead_of_printing_nothing(emulator, cluster):
+    """az discards the result of a --no-wait command, so a dry run with --no-wait would be silent: refuse it."""
+    mark = emulator.log_mark()
+    create = emulator.az(*FLUX, "create", *cluster["args"], "-n", "dry", "-u", TUTORIAL_URL, "--branch", "main",
+                         "-k", "name=infra", "--dry-run", "--no-wait")
+    delete = emulator.az(*FLUX, "delete", *cluster["args"], "-n", "dry", "--dry-run", "--no-wait")
+    for result in (create, delete):
+        assert result.returncode != 0 and result.stdout == ""
+        assert "--no-wait" in result.stderr and "Traceback" not in result.stderr
+    assert emulator.requests_since(mark) == []
